@@ -1,0 +1,94 @@
+# stanza - a command-line XMPP toolkit
+# Targets: all (default), test, check, demo, install, deps, bench, clean.
+
+VERSION   = 0.1.0
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BUILD    ?= build
+CC       ?= cc
+
+PKGS      = libstrophe libcrypto
+WARN      = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+            -Wmissing-prototypes -Wformat=2 -Wvla -Werror
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS = -std=c17 -D_GNU_SOURCE -DSTANZA_VERSION='"$(VERSION)"' \
+             -I. $(WARN) $(CFLAGS) $(SAN) \
+             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+LIB_SRC   = $(wildcard lib/*.c)
+CMD_SRC   = $(wildcard cmd/*.c)
+LIB_OBJ   = $(LIB_SRC:%.c=$(BUILD)/%.o)
+CMD_OBJ   = $(CMD_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC  = $(wildcard tests/unit/test-*.c)
+UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+MAN_SRC   = $(wildcard man/*.scd)
+MAN_OUT   = $(MAN_SRC:man/%.scd=$(BUILD)/man/%)
+
+.PHONY: all deps test check demo install bench clean unit man
+
+all: $(BUILD)/stanza
+
+deps:
+	@tools/deps
+
+$(BUILD)/%.o: %.c $(wildcard lib/*.h cmd/*.h) | deps
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libstanza.a: $(LIB_OBJ)
+	$(AR) rcs $@ $^
+
+$(BUILD)/stanza: $(CMD_OBJ) $(BUILD)/libstanza.a
+	$(CC) $(ALL_CFLAGS) -o $@ $(CMD_OBJ) $(BUILD)/libstanza.a $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(BUILD)/libstanza.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libstanza.a $(LDLIBS)
+
+unit: $(UNIT_BIN)
+
+$(BUILD)/man/%: man/%.scd | deps
+	@mkdir -p $(dir $@)
+	scdoc < $< > $@
+
+man: $(MAN_OUT)
+
+install: all man
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/share/man/man5 \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	    $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+	    $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 755 $(BUILD)/stanza $(DESTDIR)$(PREFIX)/bin/stanza
+	for c in $$($(BUILD)/stanza --list-commands); do \
+	    ln -sf stanza $(DESTDIR)$(PREFIX)/bin/stanza-$$c; done
+	for m in $(MAN_OUT); do case $$m in \
+	    *.1) install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man1/ ;; \
+	    *.5) install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man5/ ;; esac; done
+	install -m 644 completions/stanza.bash \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/stanza
+	install -m 644 completions/_stanza $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_stanza
+	install -m 644 completions/stanza.fish \
+	    $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/stanza.fish
+
+# The installed layout the tests drive, as a user would.
+$(BUILD)/inst/bin/stanza: $(BUILD)/stanza $(MAN_OUT) $(wildcard completions/*)
+	$(MAKE) --no-print-directory install PREFIX=$(abspath $(BUILD)/inst) DESTDIR=
+
+test: $(BUILD)/inst/bin/stanza unit
+	@tests/run $(BUILD)
+
+check:
+	$(MAKE) --no-print-directory BUILD=build-san CFLAGS="-O1 -g" \
+	    SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" test
+
+demo: $(BUILD)/inst/bin/stanza
+	@tools/demo $(BUILD)
+
+bench: $(BUILD)/inst/bin/stanza
+	@bench/send $(BUILD)
+
+clean:
+	rm -rf build build-san

@@ -1,0 +1,147 @@
+/* cmd/main.c - the multi-call entry point and the dispatch table */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "lib/err.h"
+#include "lib/rc.h"
+
+#ifndef STANZA_VERSION
+#define STANZA_VERSION "0.1.0"
+#endif
+
+static const struct cmd commands[] = { /* sorted; a test checks */
+    { "send", cmd_send, 0, "send messages and wait until the server confirms" },
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(*commands))
+
+static const struct cmd *find_cmd(const char *name)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: stanza [--version] [--help] <command> [<args>]\n"
+               "\nCommands:\n");
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (!(commands[i].flags & CMD_HIDDEN))
+            fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\n'stanza help <command>' or 'stanza <command> --help' "
+               "shows a command's options;\n'man stanza' documents accounts, "
+               "output formats and exit codes.\n");
+}
+
+/* curl's main_checkfds(): make sure 0-2 are open before any socket is. */
+static void check_fds(void)
+{
+    int fd;
+
+    do {
+        fd = open("/dev/null", O_RDWR);
+    } while (fd >= 0 && fd <= 2);
+    if (fd >= 0)
+        close(fd);
+}
+
+static int finish(int rc)
+{
+    if (fflush(stdout) != 0 && errno != EPIPE && rc == RC_OK)
+        return fail(RC_IOERR, "cannot write the output: %s", strerror(errno));
+    return rc;
+}
+
+static int run(const struct cmd *c, int argc, char **argv)
+{
+    return finish(c->fn(argc, argv));
+}
+
+/* git's way: `stanza foo` runs `stanza-foo` from PATH. */
+static int run_external(int argc, char **argv)
+{
+    char *name;
+
+    (void)argc;
+    if (asprintf(&name, "stanza-%s", argv[0]) < 0)
+        return RC_SOFTWARE;
+    argv[0] = name;
+    execvp(name, argv);
+    if (errno != ENOENT)
+        return fail(RC_SOFTWARE, "cannot run '%s': %s", name, strerror(errno));
+    free(name);
+    return -1;
+}
+
+static int dispatch(int argc, char **argv)
+{
+    const struct cmd *c;
+
+    if (strcmp(argv[0], "help") == 0) {
+        if (argc < 2) {
+            usage(stdout);
+            return RC_OK;
+        }
+        argv[0] = argv[1];
+        argv[1] = "--help";
+        argc = 2;
+    }
+    if ((c = find_cmd(argv[0])))
+        return run(c, argc, argv);
+    if (run_external(argc, argv) == 0)
+        return RC_OK;
+    return fail(RC_USAGE, "'%s' is not a stanza command — see 'stanza --help'",
+                argv[0]);
+}
+
+static int main_options(int argc, char **argv)
+{
+    const char *opt = argv[1];
+
+    if (argc < 2) {
+        usage(stderr);
+        return RC_USAGE;
+    }
+    if (!strcmp(opt, "--help") || !strcmp(opt, "-h")) {
+        usage(stdout);
+        return RC_OK;
+    }
+    if (!strcmp(opt, "--version") || !strcmp(opt, "-V")) {
+        printf("stanza %s\n", STANZA_VERSION);
+        return finish(RC_OK);
+    }
+    if (!strcmp(opt, "--list-commands")) {
+        for (size_t i = 0; i < NCOMMANDS; i++)
+            printf("%s\n", commands[i].name);
+        return finish(RC_OK);
+    }
+    if (opt[0] == '-')
+        return fail(RC_USAGE, "unknown option '%s' — see 'stanza --help'",
+                    opt);
+    return finish(dispatch(argc - 1, argv + 1));
+}
+
+int main(int argc, char **argv)
+{
+    const char *base = argc > 0 ? strrchr(argv[0], '/') : NULL;
+    const struct cmd *c;
+
+    base = base ? base + 1 : (argc > 0 ? argv[0] : "stanza");
+    check_fds();
+    signal(SIGPIPE, SIG_IGN);
+    if (strncmp(base, "stanza-", 7) == 0) {
+        if (!(c = find_cmd(base + 7)))
+            return fail(RC_USAGE, "'%s' is not a stanza command", base + 7);
+        argv[0] = (char *)c->name;
+        return run(c, argc, argv);
+    }
+    return main_options(argc, argv);
+}

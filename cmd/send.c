@@ -1,0 +1,328 @@
+/* cmd/send.c - `stanza send`: messages confirmed by the server */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "lib/err.h"
+#include "lib/jid.h"
+#include "lib/opt.h"
+#include "lib/outbox.h"
+#include "lib/rc.h"
+#include "lib/session.h"
+#include "lib/stanza.h"
+#include "lib/text.h"
+
+#define MESSAGE_MAX (256 * 1024)       /* Prosody's default stanza limit */
+#define INPUT_MAX (64L * 1024 * 1024)
+
+static const char *const send_usage[] = {
+    "stanza send [options] <jid>... <message>...",
+    "stanza send [options] <jid>... -- <message>...",
+    "stanza send [options] <jid>... < lines",
+    NULL,
+};
+
+static const char *const types[] = { "chat", "normal", "headline", NULL };
+
+struct send_opts {
+    int type;
+    const char *subject;
+    const char *thread;
+    bool stdin_whole;
+    bool dry_run;
+    long bounce_wait_ms;
+};
+
+struct text_list {
+    char **v;
+    size_t n;
+};
+
+static void list_add(struct text_list *l, char *s)
+{
+    if (!(l->v = realloc(l->v, (l->n + 1) * sizeof(*l->v))))
+        abort();
+    l->v[l->n++] = s;
+}
+
+static void list_free(struct text_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+}
+
+/* Recipients: the first argument, then each one that is a JID with '@',
+ * up to "--" or the first word of the message. Sets *@nrcpt and *@msg to
+ * the index of the first message word (@argc if none). */
+static int split_args(int argc, char **argv, int *nrcpt, int *msg)
+{
+    const char *why;
+    int i;
+
+    if (argc < 1)
+        return opt_usage_error(send_usage, "no recipient given");
+    if (!jid_valid(argv[0], &why))
+        return fail(RC_DATAERR, "invalid JID '%s': %s — nothing was sent",
+                    argv[0], why);
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0) {
+            *nrcpt = i;
+            *msg = i + 1;
+            if (i + 1 == argc)
+                return opt_usage_error(send_usage, "no message after '--'");
+            return RC_OK;
+        }
+        if (!strchr(argv[i], '@') || !jid_valid(argv[i], NULL))
+            break;
+    }
+    *nrcpt = *msg = i;
+    return RC_OK;
+}
+
+static char *join_words(int argc, char **argv)
+{
+    size_t n = 1;
+    char *s;
+
+    for (int i = 0; i < argc; i++)
+        n += strlen(argv[i]) + 1;
+    if (!(s = calloc(1, n)))
+        abort();
+    for (int i = 0; i < argc; i++) {
+        if (i)
+            strcat(s, " ");
+        strcat(s, argv[i]);
+    }
+    return s;
+}
+
+static int read_stdin(char **buf, size_t *len)
+{
+    size_t cap = 65536, n = 0, r;
+    char *b = malloc(cap);
+
+    if (!b)
+        abort();
+    while ((r = fread(b + n, 1, cap - n - 1, stdin)) > 0) {
+        n += r;
+        if (n > (size_t)INPUT_MAX) {
+            free(b);
+            return fail(RC_DATAERR, "standard input is over %ld MiB — "
+                        "nothing was sent", INPUT_MAX >> 20);
+        }
+        if (n + 1 == cap && !(b = realloc(b, cap *= 2)))
+            abort();
+    }
+    if (ferror(stdin)) {
+        free(b);
+        return fail(RC_NOINPUT, "cannot read standard input");
+    }
+    b[n] = '\0';
+    *buf = b;
+    *len = n;
+    return RC_OK;
+}
+
+/* Splits @buf into lines (CRLF too), skipping empty ones. */
+static void split_lines(char *buf, size_t len, struct text_list *msgs)
+{
+    char *p = buf, *end = buf + len;
+
+    while (p < end) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = (size_t)((nl ? nl : end) - p);
+
+        if (n && p[n - 1] == '\r')
+            n--;
+        if (n)
+            list_add(msgs, strndup(p, n));
+        p = nl ? nl + 1 : end;
+    }
+}
+
+static int check_text(const char *what, size_t index, const char *s)
+{
+    size_t len = strlen(s), off;
+    const char *why;
+    char where[48] = "";
+
+    if (index)
+        snprintf(where, sizeof(where), " %zu", index);
+    if (len > MESSAGE_MAX)
+        return fail(RC_DATAERR, "%s%s is over %d KiB — nothing was sent",
+                    what, where, MESSAGE_MAX / 1024);
+    if (!text_check_xml(s, len, &off, &why))
+        return fail(RC_DATAERR, "%s%s: %s at byte %zu — nothing was sent",
+                    what, where, why, off + 1);
+    return RC_OK;
+}
+
+static int collect(int argc, char **argv, const struct send_opts *so,
+                   struct text_list *msgs)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    int rc;
+
+    if (argc > 0) {
+        list_add(msgs, join_words(argc, argv));
+    } else {
+        if ((rc = read_stdin(&buf, &len)) != RC_OK)
+            return rc;
+        if (memchr(buf, '\0', len))
+            rc = fail(RC_DATAERR, "standard input holds a NUL byte — "
+                                  "nothing was sent");
+        else if (so->stdin_whole)
+            list_add(msgs, strndup(buf, len && buf[len - 1] == '\n'
+                                            ? len - 1 : len));
+        else
+            split_lines(buf, len, msgs);
+        free(buf);
+        if (rc != RC_OK)
+            return rc;
+    }
+    if (msgs->n == 0 || (msgs->n == 1 && !*msgs->v[0]))
+        return fail(RC_DATAERR, "nothing to send: the message is empty");
+    for (size_t i = 0; i < msgs->n; i++)
+        if ((rc = check_text(argc > 0 || so->stdin_whole ? "message" : "line",
+                             argc > 0 || so->stdin_whole ? 0 : i + 1,
+                             msgs->v[i])) != RC_OK)
+            return rc;
+    return RC_OK;
+}
+
+static void build(struct session *s, struct outbox *ob,
+                  const struct send_opts *so, char **rcpt, int nrcpt,
+                  const struct text_list *msgs)
+{
+    char id[64];
+
+    for (size_t m = 0; m < msgs->n; m++)
+        for (int r = 0; r < nrcpt; r++) {
+            session_new_id(s, id, sizeof(id));
+            outbox_add(ob, stanza_message(s->ctx, rcpt[r], types[so->type], id,
+                                          msgs->v[m], so->subject,
+                                          so->thread));
+        }
+}
+
+static void print_results(struct session *s, const struct outbox *ob)
+{
+    struct out *o = &s->out;
+
+    if (o->mode != OUT_JSON)
+        return;
+    out_list_begin(o, NULL);
+    for (size_t i = 0; i < ob->n; i++) {
+        const struct ob_item *it = &ob->items[i];
+
+        out_obj_begin(o, NULL);
+        out_str(o, "to", NULL, it->to);
+        out_str(o, "id", NULL, it->id);
+        out_bool(o, "confirmed", NULL, it->state == OB_CONFIRMED);
+        if (it->state == OB_BOUNCED) {
+            out_obj_begin(o, "error");
+            out_str(o, "type", NULL, it->err_type);
+            out_str(o, "condition", NULL, it->err_cond);
+            out_str(o, "text", NULL, it->err_text);
+            out_obj_end(o);
+        }
+        out_obj_end(o);
+    }
+    out_list_end(o);
+}
+
+static void report_bounces(const struct outbox *ob)
+{
+    for (size_t i = 0; i < ob->n; i++) {
+        const struct ob_item *it = &ob->items[i];
+
+        if (it->state == OB_BOUNCED)
+            fail(RC_REMOTE, "message to '%s' (id %s) bounced: %s (%s)%s%s",
+                 it->to, it->id, it->err_cond, it->err_type,
+                 it->err_text ? ": " : "", it->err_text ? it->err_text : "");
+    }
+}
+
+static int dry_run(struct session *s, const struct outbox *ob)
+{
+    enum out_mode mode = s->out.mode;
+
+    s->out.mode = OUT_XML; /* the stanzas themselves, whatever -o says */
+    for (size_t i = 0; i < ob->n; i++)
+        out_stanza(&s->out, ob->items[i].st);
+    s->out.mode = mode;
+    return RC_OK;
+}
+
+static int deliver(struct session *s, struct outbox *ob,
+                   const struct send_opts *so)
+{
+    int rc;
+
+    ob->bounce_wait_ms = so->bounce_wait_ms;
+    rc = outbox_deliver(ob);
+    if (rc == RC_REMOTE)
+        report_bounces(ob);
+    print_results(s, ob);
+    return rc;
+}
+
+static int send_all(struct session *s, const struct send_opts *so,
+                    char **rcpt, int nrcpt, const struct text_list *msgs)
+{
+    struct outbox ob;
+    int rc;
+
+    outbox_init(&ob, s);
+    build(s, &ob, so, rcpt, nrcpt, msgs);
+    rc = so->dry_run ? dry_run(s, &ob) : deliver(s, &ob, so);
+    outbox_free(&ob);
+    return rc;
+}
+
+int cmd_send(int argc, char **argv)
+{
+    struct session s;
+    struct send_opts so = { 0 };
+    struct text_list msgs = { 0 };
+    int nrcpt = 0, msg = 0, rc;
+
+    session_init(&s, "send");
+    const struct opt opts[] = {
+        OPT_CHOICE(0, "type", &so.type, "type", types,
+                   "message type (default chat)"),
+        OPT_STRING('s', "subject", &so.subject, "text", "message subject"),
+        OPT_STRING(0, "thread", &so.thread, "id", "thread identifier"),
+        OPT_BOOL(0, "stdin-whole", &so.stdin_whole,
+                 "send all of stdin as one message, not one per line"),
+        OPT_BOOL('n', "dry-run", &so.dry_run,
+                 "print the stanzas that would be sent; do not connect"),
+        OPT_SECONDS(0, "bounce-wait", &so.bounce_wait_ms,
+                    "after confirmation, wait this long for late bounces"),
+        OPT_COMMON(&s.opt),
+        OPT_END(),
+    };
+
+    if ((argc = opt_parse(argc, argv, opts, send_usage)) < 0)
+        return RC_USAGE;
+    if ((rc = split_args(argc, argv, &nrcpt, &msg)) != RC_OK)
+        return rc;
+    if ((so.subject && (rc = check_text("subject", 0, so.subject))) ||
+        (so.thread && (rc = check_text("thread", 0, so.thread))))
+        return rc;
+    rc = collect(argc - msg, argv + msg, &so, &msgs);
+    if (rc == RC_OK && (rc = session_start(&s, false)) == RC_OK)
+        rc = send_all(&s, &so, argv, nrcpt, &msgs);
+    session_close(&s);
+    list_free(&msgs);
+    if (rc == RC_OK || rc == RC_REMOTE) {
+        int orc = out_finish(&s.out);
+
+        rc = orc ? orc : rc;
+    }
+    return rc;
+}

@@ -1,0 +1,45 @@
+/* lib/err.c - one-line diagnostics on stderr */
+#include "err.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+static const char *prog = "stanza";
+
+void err_set_prog(const char *p)
+{
+    prog = p;
+}
+
+const char *err_prog(void)
+{
+    return prog;
+}
+
+static void vmsg(const char *prefix, const char *fmt, va_list ap)
+{
+    char buf[2048];
+
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    fflush(stdout);
+    fprintf(stderr, "%s: %s%s\n", prog, prefix, buf);
+}
+
+int fail(int rc, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vmsg("", fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+void warn(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vmsg("warning: ", fmt, ap);
+    va_end(ap);
+}

@@ -1,0 +1,256 @@
+/* lib/opt.c - option tables on top of getopt_long */
+#include "opt.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "rc.h"
+
+#define LONG_HELP 0x10000
+#define LONG_LIST 0x10001
+#define LONG_BASE 0x20000 /* long-only options: LONG_BASE + index */
+
+static size_t count_opts(const struct opt *opts)
+{
+    size_t n = 0;
+
+    while (opts[n].type != OPT_T_END)
+        n++;
+    return n;
+}
+
+static void print_choices(FILE *f, const char *const *c)
+{
+    for (size_t i = 0; c[i]; i++)
+        fprintf(f, "%s%s", i ? "|" : "", c[i]);
+}
+
+static void print_opt(const struct opt *o)
+{
+    char left[64];
+    int n;
+
+    if (o->short_name)
+        n = snprintf(left, sizeof(left), "  -%c, --%s", o->short_name,
+                     o->long_name);
+    else
+        n = snprintf(left, sizeof(left), "      --%s", o->long_name);
+    if (o->argh && n > 0 && (size_t)n < sizeof(left))
+        snprintf(left + n, sizeof(left) - (size_t)n, " <%s>", o->argh);
+    if (strlen(left) > 28)
+        printf("%s\n%30s", left, "");
+    else
+        printf("%-30s", left);
+    printf("%s", o->help);
+    if (o->type == OPT_T_CHOICE) {
+        printf(" (");
+        print_choices(stdout, o->choices);
+        printf(")");
+    }
+    printf("\n");
+}
+
+static void print_section(const struct opt *opts, unsigned want)
+{
+    for (const struct opt *o = opts; o->type != OPT_T_END; o++) {
+        if (o->flags & OPT_F_HIDDEN)
+            continue;
+        if ((o->flags & OPT_F_COMMON) == want)
+            print_opt(o);
+    }
+}
+
+void opt_help(const struct opt *opts, const char *const *usage)
+{
+    for (size_t i = 0; usage[i]; i++)
+        printf("%s%s\n", i ? "   or: " : "usage: ", usage[i]);
+    printf("\nOptions:\n");
+    print_section(opts, 0);
+    printf("  -h, --help                  show this help\n");
+    printf("\nCommon options:\n");
+    print_section(opts, OPT_F_COMMON);
+}
+
+int opt_usage_error(const char *const *usage, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "%s: %s\n", err_prog(), buf);
+    for (size_t i = 0; usage && usage[i]; i++)
+        fprintf(stderr, "%s%s\n", i ? "   or: " : "usage: ", usage[i]);
+    fprintf(stderr, "Try '%s --help' for more information.\n", err_prog());
+    return RC_USAGE;
+}
+
+static int parse_long(const char *name, const char *s, long *out)
+{
+    char *end;
+    long v;
+
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < 0)
+        return fail(RC_USAGE, "option '--%s' expects a number >= 0, not '%s'",
+                    name, s);
+    *out = v;
+    return 0;
+}
+
+static int parse_seconds(const char *name, const char *s, long *out)
+{
+    char *end;
+    double v;
+
+    errno = 0;
+    v = strtod(s, &end);
+    if (errno || end == s || *end || !isfinite(v) || v < 0 || v > 1e7)
+        return fail(RC_USAGE, "option '--%s' expects seconds, not '%s'", name,
+                    s);
+    *out = (long)(v * 1000.0 + 0.5);
+    return 0;
+}
+
+static int parse_choice(const struct opt *o, const char *s)
+{
+    for (int i = 0; o->choices[i]; i++) {
+        if (strcmp(o->choices[i], s) == 0) {
+            *(int *)o->value = i;
+            return 0;
+        }
+    }
+    fprintf(stderr, "%s: option '--%s' expects one of ", err_prog(),
+            o->long_name);
+    print_choices(stderr, o->choices);
+    fprintf(stderr, ", not '%s'\n", s);
+    return RC_USAGE;
+}
+
+static int apply(const struct opt *o, const char *arg)
+{
+    switch (o->type) {
+    case OPT_T_BOOL:
+        *(bool *)o->value = true;
+        return 0;
+    case OPT_T_COUNT:
+        (*(int *)o->value)++;
+        return 0;
+    case OPT_T_STRING:
+        *(const char **)o->value = arg;
+        return 0;
+    case OPT_T_INT:
+        return parse_long(o->long_name, arg, o->value);
+    case OPT_T_SECONDS:
+        return parse_seconds(o->long_name, arg, o->value);
+    case OPT_T_SETINT:
+        *(int *)o->value = (int)o->defval;
+        return 0;
+    case OPT_T_CHOICE:
+        return parse_choice(o, arg);
+    case OPT_T_END:
+        break;
+    }
+    return RC_SOFTWARE;
+}
+
+static void list_options(const struct opt *opts)
+{
+    for (const struct opt *o = opts; o->type != OPT_T_END; o++)
+        if (!(o->flags & OPT_F_HIDDEN))
+            printf("--%s%s\n", o->long_name, o->argh ? "=" : "");
+    printf("--help\n");
+}
+
+static const struct opt *find(const struct opt *opts, int c)
+{
+    if (c >= LONG_BASE)
+        return &opts[c - LONG_BASE];
+    for (const struct opt *o = opts; o->type != OPT_T_END; o++)
+        if (o->short_name == c)
+            return o;
+    return NULL;
+}
+
+static void build(const struct opt *opts, size_t n, struct option *lo,
+                  char *so)
+{
+    size_t k = 0;
+
+    *so++ = '+';
+    *so++ = ':';
+    *so++ = 'h';
+    for (size_t i = 0; i < n; i++) {
+        const struct opt *o = &opts[i];
+        int has_arg = o->argh ? required_argument : no_argument;
+
+        lo[i] = (struct option){ o->long_name, has_arg, NULL,
+                                 o->short_name ? o->short_name
+                                               : (int)(LONG_BASE + i) };
+        if (o->short_name) {
+            so[k++] = (char)o->short_name;
+            if (has_arg)
+                so[k++] = ':';
+        }
+    }
+    so[k] = '\0';
+    lo[n] = (struct option){ "help", no_argument, NULL, LONG_HELP };
+    lo[n + 1] = (struct option){ "list-options", no_argument, NULL, LONG_LIST };
+    lo[n + 2] = (struct option){ NULL, 0, NULL, 0 };
+}
+
+static int bad_option(char **argv, int c)
+{
+    const char *arg = argv[optind - 1];
+
+    if (c == ':')
+        return opt_usage_error(NULL, "option '%s' requires an argument", arg);
+    if (optopt && optopt < 256 && strncmp(arg, "--", 2) != 0)
+        return opt_usage_error(NULL, "unknown option '-%c'", optopt);
+    return opt_usage_error(NULL, "unknown option '%s'", arg);
+}
+
+int opt_parse(int argc, char **argv, const struct opt *opts,
+              const char *const *usage)
+{
+    size_t n = count_opts(opts);
+    struct option *lo = calloc(n + 3, sizeof(*lo));
+    char *so = calloc(2 * n + 4, 1);
+    int c, rc = 0;
+
+    if (!lo || !so)
+        abort();
+    build(opts, n, lo, so);
+    optind = 0;
+    opterr = 0;
+    while (rc == 0 && (c = getopt_long(argc, argv, so, lo, NULL)) != -1) {
+        const struct opt *o;
+
+        if (c == 'h' || c == LONG_HELP) {
+            opt_help(opts, usage);
+            exit(RC_OK);
+        } else if (c == LONG_LIST) {
+            list_options(opts);
+            exit(RC_OK);
+        } else if (c == '?' || c == ':' || !(o = find(opts, c))) {
+            rc = bad_option(argv, c);
+        } else {
+            rc = apply(o, optarg);
+        }
+    }
+    free(lo);
+    free(so);
+    if (rc)
+        return -1;
+    memmove(argv, argv + optind, (size_t)(argc - optind) * sizeof(*argv));
+    argv[argc - optind] = NULL;
+    return argc - optind;
+}

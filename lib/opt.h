@@ -1,0 +1,66 @@
+/* lib/opt.h - option tables on top of getopt_long */
+#ifndef STANZA_LIB_OPT_H
+#define STANZA_LIB_OPT_H
+
+#include <stdbool.h>
+
+enum opt_type {
+    OPT_T_END,
+    OPT_T_BOOL,    /* bool *: set to true */
+    OPT_T_COUNT,   /* int *: incremented (-vv) */
+    OPT_T_STRING,  /* const char **: the argument, borrowed from argv */
+    OPT_T_INT,     /* long *: a decimal integer >= 0 */
+    OPT_T_SECONDS, /* long *: seconds (decimals allowed), stored in ms */
+    OPT_T_SETINT,  /* int *: set to defval (--json sets the output mode) */
+    OPT_T_CHOICE,  /* int *: index of the argument in choices[] */
+};
+
+#define OPT_F_COMMON 1u /* listed under "Common options" in --help */
+#define OPT_F_HIDDEN 2u /* not listed in --help */
+
+struct opt {
+    enum opt_type type;
+    int short_name; /* 0 if none */
+    const char *long_name;
+    void *value;
+    const char *argh; /* argument name in --help, NULL if none */
+    const char *help;
+    long defval;
+    const char *const *choices; /* OPT_T_CHOICE: NULL-terminated */
+    unsigned flags;
+};
+
+#define OPT_BOOL(s, l, v, h) \
+    { OPT_T_BOOL, (s), (l), (v), NULL, (h), 0, NULL, 0 }
+#define OPT_COUNT(s, l, v, h) \
+    { OPT_T_COUNT, (s), (l), (v), NULL, (h), 0, NULL, 0 }
+#define OPT_STRING(s, l, v, a, h) \
+    { OPT_T_STRING, (s), (l), (v), (a), (h), 0, NULL, 0 }
+#define OPT_INT(s, l, v, a, h) \
+    { OPT_T_INT, (s), (l), (v), (a), (h), 0, NULL, 0 }
+#define OPT_SECONDS(s, l, v, h) \
+    { OPT_T_SECONDS, (s), (l), (v), "seconds", (h), 0, NULL, 0 }
+#define OPT_SETINT(s, l, v, val, h) \
+    { OPT_T_SETINT, (s), (l), (v), NULL, (h), (val), NULL, 0 }
+#define OPT_CHOICE(s, l, v, a, c, h) \
+    { OPT_T_CHOICE, (s), (l), (v), (a), (h), 0, (c), 0 }
+#define OPT_END() { OPT_T_END, 0, NULL, NULL, NULL, NULL, 0, NULL, 0 }
+
+/*
+ * Parses options from @argv[1..] against @opts; stops at the first
+ * non-option (POSIX order) or "--". -h/--help prints the usage on stdout
+ * and exits 0; --list-options prints the long option names and exits 0.
+ * Returns the number of remaining arguments and moves them to argv[0..],
+ * or -1 after printing an error (the caller exits RC_USAGE).
+ */
+int opt_parse(int argc, char **argv, const struct opt *opts,
+              const char *const *usage);
+
+/* Prints the usage lines and options to stdout. */
+void opt_help(const struct opt *opts, const char *const *usage);
+
+/* Prints "PROG: MSG" and the usage lines on stderr; returns RC_USAGE. */
+int opt_usage_error(const char *const *usage, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,240 @@
+/* lib/outbox.c - stanzas that must be confirmed by the server */
+#include "outbox.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "err.h"
+#include "jid.h"
+#include "rc.h"
+
+#define RECONNECT_FIRST_MS 200
+#define RECONNECT_MAX_MS 5000
+
+void outbox_init(struct outbox *ob, struct session *s)
+{
+    memset(ob, 0, sizeof(*ob));
+    ob->s = s;
+}
+
+void outbox_add(struct outbox *ob, xmpp_stanza_t *st)
+{
+    struct ob_item *it;
+
+    if (ob->n == ob->cap) {
+        ob->cap = ob->cap ? 2 * ob->cap : 16;
+        if (!(ob->items = realloc(ob->items, ob->cap * sizeof(*ob->items))))
+            abort();
+    }
+    it = &ob->items[ob->n++];
+    memset(it, 0, sizeof(*it));
+    it->st = st;
+    it->id = xmpp_stanza_get_id(st);
+    it->to = xmpp_stanza_get_to(st);
+}
+
+size_t outbox_count(const struct outbox *ob, enum ob_state state)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < ob->n; i++)
+        n += ob->items[i].state == state;
+    return n;
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+/* A bounce may come from the recipient (bare or full) or its server. */
+static bool may_bounce(const char *from, const char *to)
+{
+    struct jid *t;
+    bool ok;
+
+    if (!from)
+        return false;
+    if (jid_bare_equal(from, to))
+        return true;
+    t = jid_parse(to, NULL);
+    ok = t && strcasecmp(from, t->domain) == 0;
+    jid_free(t);
+    return ok;
+}
+
+static int bounce_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
+{
+    struct outbox *ob = ud;
+    const char *id = xmpp_stanza_get_id(st);
+    struct stanza_error e;
+
+    (void)conn;
+    if (!id || !stanza_is_error(st))
+        return 1;
+    for (size_t i = 0; i < ob->n; i++) {
+        struct ob_item *it = &ob->items[i];
+
+        if (strcmp(it->id, id) != 0 || it->state == OB_BOUNCED)
+            continue;
+        if (!may_bounce(xmpp_stanza_get_from(st), it->to))
+            break;
+        stanza_get_error(st, &e);
+        it->state = OB_BOUNCED;
+        it->err_type = dup_or_null(e.type);
+        it->err_cond = dup_or_null(e.condition);
+        it->err_text = dup_or_null(e.text);
+        break;
+    }
+    return 1;
+}
+
+static int ping_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
+{
+    struct outbox *ob = ud;
+    const char *from = xmpp_stanza_get_from(st);
+    const char *jid = ob->s->acct.jid, *domain = strchr(jid, '@') + 1;
+
+    (void)conn;
+    /* the answer comes from our server: no 'from', or our domain/JID */
+    if (from && strncmp(from, domain, strcspn(domain, "/")) != 0 &&
+        !jid_bare_equal(from, jid))
+        return 1;
+    ob->ping_answered = true; /* even an error answer proves the order */
+    return 0;
+}
+
+static void send_ping(struct outbox *ob)
+{
+    struct session *s = ob->s;
+
+    session_new_id(s, ob->ping_id, sizeof(ob->ping_id));
+    ob->ping_answered = false;
+    ob->ping_gen = s->gen;
+    ob->ping_upto = ob->n;
+    xmpp_id_handler_add(s->conn, ping_cb, ob->ping_id, ob);
+    xmpp_send(s->conn, stanza_ping(s->ctx, NULL, ob->ping_id));
+}
+
+static void write_queued(struct outbox *ob)
+{
+    struct session *s = ob->s;
+
+    if (ob->handlers_gen != s->gen) {
+        xmpp_handler_add(s->conn, bounce_cb, NULL, "message", "error", ob);
+        ob->handlers_gen = s->gen;
+    }
+    for (size_t i = 0; i < ob->n; i++) {
+        struct ob_item *it = &ob->items[i];
+
+        if (it->state != OB_QUEUED)
+            continue;
+        xmpp_send(s->conn, it->st);
+        out_stanza(&s->out, it->st);
+        it->state = OB_WRITTEN;
+        it->gen = s->gen;
+    }
+    send_ping(ob);
+}
+
+static bool ping_done(void *arg)
+{
+    return ((struct outbox *)arg)->ping_answered;
+}
+
+static void confirm_written(struct outbox *ob)
+{
+    for (size_t i = 0; i < ob->ping_upto; i++)
+        if (ob->items[i].state == OB_WRITTEN &&
+            ob->items[i].gen == ob->ping_gen)
+            ob->items[i].state = OB_CONFIRMED;
+}
+
+/* After a lost connection: whatever was written is unknown again. */
+static void requeue(struct outbox *ob)
+{
+    for (size_t i = 0; i < ob->n; i++)
+        if (ob->items[i].state == OB_WRITTEN)
+            ob->items[i].state = OB_QUEUED;
+}
+
+static int connect_again(struct outbox *ob)
+{
+    struct session *s = ob->s;
+    long long delay = RECONNECT_FIRST_MS;
+    int rc;
+
+    for (;;) {
+        rc = session_connect(s);
+        ob->attempts++;
+        if (rc == RC_OK || ob->attempts == 1)
+            return rc; /* the first failure is final: bad password, ... */
+        if (rc != RC_UNAVAILABLE && rc != RC_TEMPFAIL)
+            return rc;
+        if (session_left(s) <= delay || session_signal())
+            return rc;
+        warn("%s; reconnecting in %lld ms", s->why, delay);
+        for (long long end = session_now() + delay; session_now() < end;)
+            xmpp_run_once(s->ctx, 50);
+        delay = delay * 2 > RECONNECT_MAX_MS ? RECONNECT_MAX_MS : delay * 2;
+    }
+}
+
+static int bounce_window(struct outbox *ob)
+{
+    struct session *s = ob->s;
+    long long end = session_now() + ob->bounce_wait_ms;
+
+    while (session_now() < end && s->state == S_ONLINE && !session_signal())
+        xmpp_run_once(s->ctx, 20);
+    return RC_OK;
+}
+
+static int timed_out(struct outbox *ob)
+{
+    size_t left = ob->n - outbox_count(ob, OB_CONFIRMED) -
+                  outbox_count(ob, OB_BOUNCED);
+
+    return fail(RC_TEMPFAIL,
+                "timed out after %.1f s: %zu of %zu message(s) not confirmed "
+                "by the server — they may or may not have been delivered",
+                (double)ob->s->opt.timeout_ms / 1000.0, left, ob->n);
+}
+
+int outbox_deliver(struct outbox *ob)
+{
+    struct session *s = ob->s;
+    int rc;
+
+    while (outbox_count(ob, OB_QUEUED) || outbox_count(ob, OB_WRITTEN)) {
+        if (s->state != S_ONLINE && (rc = connect_again(ob)) != RC_OK)
+            return rc == RC_TEMPFAIL && !s->why[0] ? timed_out(ob)
+                                                   : session_report(s);
+        write_queued(ob);
+        rc = session_wait(s, ping_done, ob);
+        if (rc == RC_OK) {
+            confirm_written(ob);
+            continue;
+        }
+        if (rc == RC_TEMPFAIL && s->state == S_ONLINE)
+            return timed_out(ob);
+        if (s->state != S_DOWN)
+            return session_report(s);
+        requeue(ob);
+    }
+    bounce_window(ob);
+    return outbox_count(ob, OB_BOUNCED) ? RC_REMOTE : RC_OK;
+}
+
+void outbox_free(struct outbox *ob)
+{
+    for (size_t i = 0; i < ob->n; i++) {
+        xmpp_stanza_release(ob->items[i].st);
+        free(ob->items[i].err_type);
+        free(ob->items[i].err_cond);
+        free(ob->items[i].err_text);
+    }
+    free(ob->items);
+    memset(ob, 0, sizeof(*ob));
+}

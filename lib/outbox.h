@@ -1,0 +1,62 @@
+/* lib/outbox.h - stanzas that must be confirmed by the server
+ *
+ * libstrophe 0.12 cannot tell which stanzas arrived (DESIGN.md §4), so we
+ * keep our own: every stanza has an id and a state. A stanza is confirmed
+ * when the answer to a ping sent after it arrives (a server handles one
+ * stream's stanzas in order); an error bounce naming its id marks it
+ * bounced. After a lost connection, everything not yet confirmed is sent
+ * again with the same id (at-least-once).
+ */
+#ifndef STANZA_LIB_OUTBOX_H
+#define STANZA_LIB_OUTBOX_H
+
+#include <stddef.h>
+
+#include <strophe.h>
+
+#include "session.h"
+#include "stanza.h"
+
+enum ob_state { OB_QUEUED, OB_WRITTEN, OB_CONFIRMED, OB_BOUNCED };
+
+struct ob_item {
+    xmpp_stanza_t *st;  /* owned */
+    const char *id;     /* borrowed from st */
+    const char *to;     /* borrowed from st */
+    enum ob_state state;
+    unsigned gen;       /* connection it was last written on */
+    char *err_type, *err_cond, *err_text; /* a bounce, owned */
+};
+
+struct outbox {
+    struct session *s;
+    struct ob_item *items;
+    size_t n, cap;
+    long bounce_wait_ms; /* how long to wait for late bounces */
+    unsigned handlers_gen; /* connection our handlers are on */
+    char ping_id[64];
+    unsigned ping_gen;
+    size_t ping_upto;    /* items[0..ping_upto) are covered by the ping */
+    bool ping_answered;
+    unsigned attempts;   /* connections made */
+};
+
+void outbox_init(struct outbox *ob, struct session *s);
+
+/* Adds @st (takes ownership); it must have an id and a 'to'. */
+void outbox_add(struct outbox *ob, xmpp_stanza_t *st);
+
+/*
+ * Connects if needed, sends everything and waits until all of it is
+ * confirmed or bounced, reconnecting after a lost connection until the
+ * deadline. Returns RC_OK (all confirmed), RC_REMOTE (some bounced), or
+ * the code of the failure (printed).
+ */
+int outbox_deliver(struct outbox *ob);
+
+/* Counts items in @state. */
+size_t outbox_count(const struct outbox *ob, enum ob_state state);
+
+void outbox_free(struct outbox *ob);
+
+#endif

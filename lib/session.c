@@ -1,0 +1,511 @@
+/* lib/session.c - one authenticated XMPP session with deadlines */
+#include "session.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "err.h"
+#include "rc.h"
+#include "stanza.h"
+#include "tls.h"
+#include "trace.h"
+
+static volatile sig_atomic_t got_signal;
+static struct session *live; /* sessions, for callbacks that get a conn */
+
+static int make_ctx(struct session *s);
+
+static void on_signal(int sig)
+{
+    got_signal = sig;
+}
+
+int session_signal(void)
+{
+    return got_signal;
+}
+
+long long session_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+long long session_left(const struct session *s)
+{
+    long long left = s->deadline - session_now();
+
+    return left > 0 ? left : 0;
+}
+
+static struct session *find(const xmpp_conn_t *conn)
+{
+    for (struct session *s = live; s; s = s->next)
+        if (s->conn == conn)
+            return s;
+    return NULL;
+}
+
+void session_init(struct session *s, const char *cmd)
+{
+    static char prog[64];
+    unsigned char r[4] = { 0 };
+
+    memset(s, 0, sizeof(*s));
+    s->cmd = cmd;
+    s->fd = -1;
+    common_init(&s->opt);
+    snprintf(prog, sizeof(prog), "stanza %s", cmd);
+    err_set_prog(prog);
+    if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+        r[0] = (unsigned char)time(NULL);
+    snprintf(s->id_prefix, sizeof(s->id_prefix), "%02x%02x%02x%02x", r[0],
+             r[1], r[2], r[3]);
+}
+
+int session_start(struct session *s, bool streaming)
+{
+    out_init(&s->out, (enum out_mode)s->opt.output, stdout, streaming);
+    s->out.quiet = s->opt.quiet;
+    if (s->opt.trace && !(s->trace = fopen(s->opt.trace, "we")))
+        return fail(RC_IOERR, "cannot write trace file '%s': %s",
+                    s->opt.trace, strerror(errno));
+    return make_ctx(s);
+}
+
+void session_new_id(struct session *s, char *buf, size_t len)
+{
+    snprintf(buf, len, "stz%s-%lu", s->id_prefix, ++s->id_seq);
+}
+
+/* --- libstrophe callbacks ------------------------------------------ */
+
+static bool starts(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static void log_traffic(struct session *s, const char *dir, const char *xml)
+{
+    const char *pw = s->acct.password;
+
+    if (s->opt.verbose)
+        trace_write(stderr, dir, xml, pw);
+    if (s->trace)
+        trace_write(s->trace, dir, xml, pw);
+}
+
+static void log_cb(void *ud, xmpp_log_level_t level, const char *area,
+                   const char *msg)
+{
+    struct session *s = ud;
+
+    if (starts(msg, "SENT: ")) {
+        log_traffic(s, ">>", msg + 6);
+        return;
+    }
+    if (starts(msg, "RECV: ")) {
+        log_traffic(s, "<<", msg + 6);
+        return;
+    }
+    if (strstr(msg, "auth failed") || starts(msg, "Cannot authenticate"))
+        s->auth_failed = true;
+    if (starts(msg, "connection failed, error "))
+        s->sock_error = atoi(msg + 25);
+    if (starts(msg, "Handshake failed"))
+        s->tls_failed = true;
+    if (strstr(msg, "TLS is not supported") || strstr(msg, "mandatory"))
+        s->tls_missing = true;
+    if (s->opt.verbose >= 2 && level >= XMPP_LEVEL_DEBUG) {
+        char *m = trace_mask(msg, s->acct.password);
+
+        fprintf(stderr, "-- %s: %s\n", area, m);
+        free(m);
+    }
+}
+
+static int sockopt_cb(xmpp_conn_t *conn, void *sock)
+{
+    struct session *s = find(conn);
+    int fd = *(int *)sock, one = 1;
+
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    if (s)
+        s->fd = fd;
+    return 0;
+}
+
+/* Re-arms TCP_QUICKACK before each turn of the loop: without it the
+ * server's first reply after the TLS handshake waits ~40 ms for our
+ * delayed ACK (DESIGN.md §7). */
+static void quickack(struct session *s)
+{
+    int one = 1;
+
+    if (s->fd >= 0)
+        setsockopt(s->fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
+}
+
+static int certfail_cb(const xmpp_tlscert_t *cert, const char *errmsg)
+{
+    struct session *s = NULL;
+
+    /* libstrophe 0.12 does not fill in the cert's conn: go by ctx */
+    for (struct session *p = live; p && !s; p = p->next)
+        if (p->ctx == xmpp_tlscert_get_ctx(cert))
+            s = p;
+
+    if (!s)
+        return 0;
+    return tls_cert_check(cert, errmsg, s->acct.pin, s->cert_err,
+                          sizeof(s->cert_err));
+}
+
+static const char *const stream_errors[] = {
+    "bad-format", "bad-namespace-prefix", "conflict", "connection-timeout",
+    "host-gone", "host-unknown", "improper-addressing",
+    "internal-server-error", "invalid-from", "invalid-id",
+    "invalid-namespace", "invalid-xml", "not-authorized",
+    "policy-violation", "remote-connection-failed", "resource-constraint",
+    "restricted-xml", "see-other-host", "system-shutdown",
+    "undefined-condition", "unsupported-encoding",
+    "unsupported-stanza-type", "unsupported-version", "not-well-formed",
+};
+
+static const char *server_name(const struct session *s)
+{
+    return s->acct.host ? s->acct.host : strchr(s->acct.jid, '@') + 1;
+}
+
+static int why(struct session *s, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int why(struct session *s, int rc, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(s->why, sizeof(s->why), fmt, ap);
+    va_end(ap);
+    return s->rc = rc;
+}
+
+static void classify(struct session *s, int error, xmpp_stream_error_t *se,
+                     bool was_online)
+{
+    const char *host = server_name(s);
+
+    if (s->cert_err[0])
+        why(s, RC_NOPERM, "%s — use --ca-file or --pin to trust it",
+            s->cert_err);
+    else if (s->auth_failed)
+        why(s, RC_NOPERM, "authentication as '%s' failed — check the "
+                          "password", s->acct.jid);
+    else if (se)
+        why(s, RC_PROTOCOL, "stream error from %s: %s%s%s", host,
+            se->type < sizeof(stream_errors) / sizeof(*stream_errors)
+                ? stream_errors[se->type] : "unknown",
+            se->text ? ": " : "", se->text ? se->text : "");
+    else if (s->tls_missing)
+        why(s, RC_UNAVAILABLE, "%s does not offer TLS — try --direct-tls",
+            host);
+    else if (s->tls_failed)
+        why(s, RC_UNAVAILABLE, "TLS handshake with %s failed", host);
+    else if (was_online)
+        why(s, RC_TEMPFAIL, "connection to %s lost%s%s", host,
+            error ? ": " : "", error ? strerror(error) : "");
+    else if (error)
+        why(s, RC_UNAVAILABLE, "cannot connect to %s: %s", host,
+            strerror(error));
+    else
+        why(s, RC_UNAVAILABLE, "%s closed the connection during login",
+            host);
+}
+
+static void conn_cb(xmpp_conn_t *conn, xmpp_conn_event_t ev, int error,
+                    xmpp_stream_error_t *se, void *ud)
+{
+    struct session *s = ud;
+
+    (void)conn;
+    if (ev == XMPP_CONN_RAW_CONNECT)
+        return;
+    tls_trust_restore();
+    if (ev == XMPP_CONN_CONNECT) {
+        s->state = S_ONLINE;
+        return;
+    }
+    if (s->state == S_CLOSING) {
+        s->state = S_DOWN;
+        return;
+    }
+    classify(s, error ? error : s->sock_error, se, s->state == S_ONLINE);
+    s->state = S_DOWN;
+}
+
+/* --- connecting ---------------------------------------------------- */
+
+static void signals(void)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal; /* no SA_RESTART: select() returns */
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+static int make_ctx(struct session *s)
+{
+    static xmpp_log_t log;
+
+    log.handler = log_cb;
+    log.userdata = s;
+    xmpp_initialize();
+    s->ctx = xmpp_ctx_new(NULL, &log);
+    if (!s->ctx)
+        return fail(RC_SOFTWARE, "cannot create the XMPP context");
+    s->next = live;
+    live = s;
+    signals();
+    return RC_OK;
+}
+
+static char *login_jid(const struct account *a)
+{
+    char *j;
+    size_t n;
+
+    if (!a->resource)
+        return strdup(a->jid);
+    n = strcspn(a->jid, "/");
+    if (asprintf(&j, "%.*s/%s", (int)n, a->jid, a->resource) < 0)
+        return NULL;
+    return j;
+}
+
+static void configure(struct session *s)
+{
+    const struct account *a = &s->acct;
+    long flags = a->no_tls ? XMPP_CONN_FLAG_DISABLE_TLS
+                           : XMPP_CONN_FLAG_MANDATORY_TLS;
+    char *jid = login_jid(a);
+
+    if (a->direct_tls)
+        flags |= XMPP_CONN_FLAG_LEGACY_SSL;
+    if (a->insecure)
+        flags |= XMPP_CONN_FLAG_TRUST_TLS;
+    xmpp_conn_set_flags(s->conn, flags);
+    xmpp_conn_set_jid(s->conn, jid);
+    free(jid);
+    if (a->password)
+        xmpp_conn_set_pass(s->conn, a->password);
+    if (a->client_cert)
+        xmpp_conn_set_client_cert(s->conn, a->client_cert, a->client_key);
+    xmpp_conn_set_certfail_handler(s->conn, certfail_cb);
+    xmpp_conn_set_sockopt_callback(s->conn, sockopt_cb);
+}
+
+static void reset_clues(struct session *s)
+{
+    s->auth_failed = s->tls_failed = s->tls_missing = false;
+    s->sock_error = 0;
+    s->cert_err[0] = s->why[0] = '\0';
+    s->rc = RC_OK;
+    s->fd = -1;
+}
+
+static bool is_online(void *arg)
+{
+    return ((struct session *)arg)->state == S_ONLINE;
+}
+
+static int start_connect(struct session *s)
+{
+    const struct account *a = &s->acct;
+    unsigned short port = a->port;
+
+    if (s->conn)
+        xmpp_conn_release(s->conn);
+    if (!(s->conn = xmpp_conn_new(s->ctx)))
+        return fail(RC_SOFTWARE, "cannot create a connection");
+    reset_clues(s);
+    configure(s);
+    if (a->insecure && s->gen == 0)
+        warn("--insecure: the server certificate is not verified; anyone "
+             "on the path can read and change this session");
+    if (!port && a->host)
+        port = a->direct_tls ? 5223 : 5222;
+    tls_trust_setup(a->ca_file, a->pin != NULL);
+    if (a->ca_file && !a->pin)
+        xmpp_conn_set_cafile(s->conn, a->ca_file);
+    s->gen++;
+    s->state = S_CONNECTING;
+    if (xmpp_connect_client(s->conn, a->host, port, conn_cb, s) != 0) {
+        tls_trust_restore();
+        s->state = S_DOWN;
+        return why(s, RC_UNAVAILABLE, "cannot connect to %s: no address "
+                   "found or connection failed", server_name(s));
+    }
+    return RC_OK;
+}
+
+int session_connect(struct session *s)
+{
+    int rc;
+
+    if (!s->acct_loaded) {
+        if ((rc = account_load(&s->opt, &s->acct)) != RC_OK)
+            return rc;
+        s->acct_loaded = true;
+    }
+    if (!s->deadline)
+        s->deadline = session_now() + s->opt.timeout_ms;
+    if ((rc = start_connect(s)) != RC_OK)
+        return rc;
+    rc = session_wait(s, is_online, s);
+    if (rc == RC_TEMPFAIL)
+        why(s, RC_TEMPFAIL, "timed out connecting to %s after %.1f s — "
+            "is the server up? (--timeout)", server_name(s),
+            (double)s->opt.timeout_ms / 1000.0);
+    return rc;
+}
+
+int session_wait(struct session *s, bool (*done)(void *), void *arg)
+{
+    for (;;) {
+        long long left;
+
+        if (done && done(arg))
+            return RC_OK;
+        if (got_signal)
+            return why(s, got_signal == SIGINT ? RC_INTERRUPTED : 128 + got_signal,
+                       "interrupted");
+        if (s->state == S_DOWN)
+            return s->rc ? s->rc : RC_TEMPFAIL;
+        if ((left = session_left(s)) == 0)
+            return RC_TEMPFAIL;
+        quickack(s);
+        xmpp_run_once(s->ctx, (unsigned long)(left < 1000 ? left : 1000));
+    }
+}
+
+int session_report(struct session *s)
+{
+    if (s->why[0])
+        fail(s->rc, "%s", s->why);
+    return s->rc;
+}
+
+void session_close(struct session *s)
+{
+    long long until = session_now() + 1000;
+
+    if (s->conn && (s->state == S_ONLINE || s->state == S_CONNECTING)) {
+        s->state = S_CLOSING;
+        xmpp_disconnect(s->conn);
+        while (s->state == S_CLOSING && session_now() < until)
+            xmpp_run_once(s->ctx, 50);
+    }
+    if (s->conn)
+        xmpp_conn_release(s->conn);
+    s->conn = NULL;
+    if (s->ctx) {
+        for (struct session **p = &live; *p; p = &(*p)->next)
+            if (*p == s) {
+                *p = s->next;
+                break;
+            }
+        xmpp_ctx_free(s->ctx);
+        xmpp_shutdown();
+        s->ctx = NULL;
+    }
+    if (s->trace)
+        fclose(s->trace);
+    s->trace = NULL;
+    if (s->acct_loaded)
+        account_free(&s->acct);
+    s->acct_loaded = false;
+}
+
+/* --- request/response ---------------------------------------------- */
+
+struct iq_wait {
+    struct session *s;
+    const char *to;           /* who must answer; NULL: our server */
+    xmpp_stanza_t *reply;
+};
+
+/* An answer to an iq we sent without 'to' comes from our server: no
+ * 'from', our bare JID, or our domain. */
+static bool from_expected(const struct session *s, const char *from,
+                          const char *to)
+{
+    const char *domain = strchr(s->acct.jid, '@') + 1;
+    size_t dl = strcspn(domain, "/");
+
+    if (to)
+        return from && strcmp(from, to) == 0;
+    if (!from)
+        return true;
+    if (strlen(from) == dl && strncmp(from, domain, dl) == 0)
+        return true;
+    return strncmp(from, s->acct.jid, strcspn(s->acct.jid, "/")) == 0 &&
+           from[strcspn(s->acct.jid, "/")] == '\0';
+}
+
+static int iq_reply_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
+{
+    struct iq_wait *w = ud;
+    const char *type = xmpp_stanza_get_type(st);
+
+    (void)conn;
+    if (!from_expected(w->s, xmpp_stanza_get_from(st), w->to))
+        return 1; /* not from whom we asked: keep waiting */
+    if (!type || (strcmp(type, "result") && strcmp(type, "error")))
+        return 1;
+    w->reply = xmpp_stanza_clone(st);
+    return 0;
+}
+
+static bool iq_answered(void *arg)
+{
+    return ((struct iq_wait *)arg)->reply != NULL;
+}
+
+int session_iq(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t **reply)
+{
+    struct iq_wait w = { s, NULL, NULL };
+    char id[64];
+    int rc;
+
+    *reply = NULL;
+    if (!xmpp_stanza_get_id(iq)) {
+        session_new_id(s, id, sizeof(id));
+        xmpp_stanza_set_id(iq, id);
+    }
+    snprintf(id, sizeof(id), "%s", xmpp_stanza_get_id(iq));
+    w.to = xmpp_stanza_get_to(iq) ? strdup(xmpp_stanza_get_to(iq)) : NULL;
+    xmpp_id_handler_add(s->conn, iq_reply_cb, id, &w);
+    xmpp_send(s->conn, iq);
+    xmpp_stanza_release(iq);
+    rc = session_wait(s, iq_answered, &w);
+    if (!w.reply)
+        xmpp_id_handler_delete(s->conn, iq_reply_cb, id);
+    free((char *)w.to);
+    if (rc != RC_OK)
+        return rc;
+    *reply = w.reply;
+    return stanza_is_error(w.reply) ? RC_REMOTE : RC_OK;
+}

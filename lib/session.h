@@ -1,0 +1,92 @@
+/* lib/session.h - one authenticated XMPP session with deadlines
+ *
+ * Commands see only this interface: connect, wait for a condition, send
+ * an iq and wait for its answer, close. Every wait ends at the deadline
+ * set by --timeout; failures come back as exit codes (lib/rc.h) after one
+ * line on stderr.
+ */
+#ifndef STANZA_LIB_SESSION_H
+#define STANZA_LIB_SESSION_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <strophe.h>
+
+#include "account.h"
+#include "common.h"
+#include "out.h"
+
+enum session_state { S_IDLE, S_CONNECTING, S_ONLINE, S_CLOSING, S_DOWN };
+
+struct session {
+    const char *cmd;          /* "send": for messages */
+    struct common_opts opt;   /* filled by OPT_COMMON() */
+    struct account acct;
+    bool acct_loaded;
+    struct out out;
+    xmpp_ctx_t *ctx;
+    xmpp_conn_t *conn;
+    int fd;                   /* our socket, -1 if none */
+    enum session_state state;
+    unsigned gen;             /* counts connections */
+    int rc;                   /* why the last connection ended */
+    long long deadline;       /* CLOCK_MONOTONIC ms; 0: not started */
+    FILE *trace;
+    char id_prefix[12];
+    unsigned long id_seq;
+    /* clues about a failure, gathered from libstrophe's callbacks */
+    bool auth_failed, tls_failed, tls_missing;
+    int sock_error;           /* errno of a failed connect() */
+    char cert_err[256];
+    char why[512];            /* the last failure, for session_report() */
+    struct session *next;     /* registry of live sessions */
+};
+
+/* Prepares @s for option parsing; @cmd names the subcommand. */
+void session_init(struct session *s, const char *cmd);
+
+/* After option parsing: sets up the output, the trace file and s->ctx
+ * (for building stanzas); does not touch the network. */
+int session_start(struct session *s, bool streaming);
+
+/*
+ * Loads the account (if not yet done) and connects: TLS, authentication,
+ * resource binding. Returns RC_OK once online, or an exit code.
+ */
+int session_connect(struct session *s);
+
+/*
+ * Runs the event loop until @done(@arg) is true (RC_OK), the deadline
+ * passes (RC_TEMPFAIL), the connection goes down (its code), or a signal
+ * arrives (RC_INTERRUPTED). @done may be NULL to run until the deadline.
+ * Prints nothing: the caller knows what it was waiting for.
+ */
+int session_wait(struct session *s, bool (*done)(void *), void *arg);
+
+/*
+ * Sends @iq (takes ownership; an id is added if missing) and waits for
+ * the answer from the entity it was sent to. On RC_OK or RC_REMOTE
+ * (an error answer) *@reply is a new stanza the caller releases.
+ */
+int session_iq(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t **reply);
+
+/* Writes a new unique stanza id to @buf. */
+void session_new_id(struct session *s, char *buf, size_t len);
+
+/* Milliseconds left until the deadline (never negative). */
+long long session_left(const struct session *s);
+
+/* Now, on the monotonic clock, in ms. */
+long long session_now(void);
+
+/* Prints the reason of the last failure (s->rc) and returns s->rc. */
+int session_report(struct session *s);
+
+/* Closes the stream cleanly (</stream:stream>) and frees everything. */
+void session_close(struct session *s);
+
+/* The signal that interrupted us (SIGINT, SIGTERM) or 0. */
+int session_signal(void);
+
+#endif

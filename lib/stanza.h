@@ -1,0 +1,39 @@
+/* lib/stanza.h - stanza builders and readers */
+#ifndef STANZA_LIB_STANZA_H
+#define STANZA_LIB_STANZA_H
+
+#include <stdbool.h>
+
+#include <strophe.h>
+
+#define NS_PING "urn:xmpp:ping"
+#define NS_STANZAS "urn:ietf:params:xml:ns:xmpp-stanzas"
+
+/*
+ * Returns a new <message/>; @type, @subject, @thread may be NULL. The
+ * caller releases it.
+ */
+xmpp_stanza_t *stanza_message(xmpp_ctx_t *ctx, const char *to,
+                              const char *type, const char *id,
+                              const char *body, const char *subject,
+                              const char *thread);
+
+/* Returns a new XEP-0199 ping iq to @to (NULL: our server). */
+xmpp_stanza_t *stanza_ping(xmpp_ctx_t *ctx, const char *to, const char *id);
+
+struct stanza_error {
+    const char *type;      /* cancel, modify, auth, wait, ... */
+    const char *condition; /* item-not-found, ... */
+    const char *text;      /* NULL if none */
+};
+
+/*
+ * Reads the <error/> child of @st into @e; the strings are borrowed from
+ * @st. Returns false if @st has none (then @e says undefined-condition).
+ */
+bool stanza_get_error(xmpp_stanza_t *st, struct stanza_error *e);
+
+/* True if @st has type="error". */
+bool stanza_is_error(xmpp_stanza_t *st);
+
+#endif

@@ -1,0 +1,33 @@
+/* lib/text.h - UTF-8 decoding and checks on text we send or print */
+#ifndef STANZA_LIB_TEXT_H
+#define STANZA_LIB_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/*
+ * Decodes one UTF-8 sequence from @s (at most @n bytes) into @cp.
+ * Returns its length (1-4), or 0 if it is not valid UTF-8 (overlong,
+ * surrogate, above U+10FFFF, truncated).
+ */
+size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
+
+/* True if @cp may appear in XML 1.0 character data. */
+bool text_xml_char(uint32_t cp);
+
+/*
+ * Checks that @s is valid UTF-8 made of characters XML allows.
+ * On failure returns false, sets *@off to the byte offset and *@why to
+ * "invalid UTF-8" or "control character".
+ */
+bool text_check_xml(const char *s, size_t n, size_t *off, const char **why);
+
+/*
+ * Writes @s to @f for a terminal: invalid UTF-8, C0/C1 controls (but
+ * tab and, if @keep_nl, newline), DEL and bidi overrides become U+FFFD.
+ */
+void text_put_safe(FILE *f, const char *s, bool keep_nl);
+
+#endif

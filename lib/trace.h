@@ -1,0 +1,19 @@
+/* lib/trace.h - the traffic trace (-v, --trace FILE), secrets masked */
+#ifndef STANZA_LIB_TRACE_H
+#define STANZA_LIB_TRACE_H
+
+#include <stdio.h>
+
+/*
+ * Returns a new copy of the XML text @s in which the content of SASL
+ * elements (auth, response, challenge, success) and of <password/> is
+ * replaced by "[redacted]", and any occurrence of @secret (if not NULL
+ * or empty) by "***". The caller frees it.
+ */
+char *trace_mask(const char *s, const char *secret);
+
+/* Writes "DIR XML" on one line to @f, masked as trace_mask() does. */
+void trace_write(FILE *f, const char *dir, const char *xml,
+                 const char *secret);
+
+#endif
