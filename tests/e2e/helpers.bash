@@ -1,0 +1,69 @@
+# tests/e2e/helpers.bash - shared by the bats files
+# shellcheck shell=bash
+bats_require_minimum_version 1.5.0
+export BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-60}
+
+TOP=${STANZA_TOP:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
+SERVER_DIR=$TOP/tests/server
+
+if ! command -v stanza >/dev/null; then
+    export PATH="$TOP/build/inst/bin:$PATH"
+fi
+# never read the developer's own account or config
+export HOME="$BATS_RUN_TMPDIR/home" XDG_CONFIG_HOME="$BATS_RUN_TMPDIR/home/.config"
+mkdir -p "$XDG_CONFIG_HOME"
+unset STANZA_JID STANZA_PASSWORD STANZA_ACCOUNT STANZA_SERVER
+
+# Starts a throwaway Prosody for this file; call from setup_file.
+start_server() {
+    "$SERVER_DIR/prosody-start" "$BATS_FILE_TMPDIR/srv" >&3 2>&1 || return 1
+    # shellcheck disable=SC1091
+    source "$BATS_FILE_TMPDIR/srv/env"
+    export XMPP_DOMAIN XMPP_PORT XMPP_TLS_PORT XMPP_HTTP_PORT XMPP_CA \
+        XMPP_OTHER_CA XMPP_PIN XMPP_DIR
+}
+
+stop_server() {
+    "$SERVER_DIR/prosody-stop" "$BATS_FILE_TMPDIR/srv" || true
+}
+
+load_env() {
+    # shellcheck disable=SC1091
+    source "$BATS_FILE_TMPDIR/srv/env"
+}
+
+# stanza as alice against the test server, TLS verified with the test CA
+as_alice() {
+    local cmd=$1
+    shift
+    STANZA_PASSWORD=alice-pw stanza "$cmd" --server "127.0.0.1:$XMPP_PORT" \
+        --ca-file "$XMPP_CA" -j "alice@$XMPP_DOMAIN" "$@"
+}
+
+# Starts the independent receiver (slixmpp) as USER in the background,
+# writing JSON lines to $BATS_TEST_TMPDIR/USER.out; waits until it is online.
+recv_start() {
+    local user=$1 count=$2 out=$BATS_TEST_TMPDIR/$1.out
+    /usr/bin/python3 "$SERVER_DIR/recv.py" --jid "$user@$XMPP_DOMAIN" \
+        --password "$user-pw" --port "$XMPP_PORT" --ca "$XMPP_CA" \
+        --count "$count" --timeout 20 >"$out" 2>"$out.err" &
+    echo $! >"$BATS_TEST_TMPDIR/$user.pid"
+    for _ in $(seq 1 200); do
+        grep -q READY "$out.err" 2>/dev/null && return 0
+        sleep 0.05
+    done
+    echo "receiver for $user did not get online:" >&2
+    cat "$out.err" >&2
+    return 1
+}
+
+# Waits for the receiver of USER to exit; its status is the result.
+recv_wait() {
+    local pid
+    pid=$(cat "$BATS_TEST_TMPDIR/$1.pid")
+    wait "$pid"
+}
+
+recv_out() {
+    cat "$BATS_TEST_TMPDIR/$1.out"
+}
