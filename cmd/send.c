@@ -235,16 +235,26 @@ static void print_results(struct session *s, const struct outbox *ob)
     out_list_end(o);
 }
 
+#define BOUNCES_SHOWN 5
+
+/* One line per bounce, but never a flood: the rest are in --json. */
 static void report_bounces(const struct outbox *ob)
 {
-    for (size_t i = 0; i < ob->n; i++) {
+    size_t shown = 0, total = outbox_count(ob, OB_BOUNCED);
+
+    for (size_t i = 0; i < ob->n && shown < BOUNCES_SHOWN; i++) {
         const struct ob_item *it = &ob->items[i];
 
-        if (it->state == OB_BOUNCED)
-            fail(RC_REMOTE, "message to '%s' (id %s) bounced: %s (%s)%s%s",
-                 it->to, it->id, it->err_cond, it->err_type,
-                 it->err_text ? ": " : "", it->err_text ? it->err_text : "");
+        if (it->state != OB_BOUNCED)
+            continue;
+        fail(RC_REMOTE, "message to '%s' (id %s) bounced: %s (%s)%s%s",
+             it->to, it->id, it->err_cond, it->err_type,
+             it->err_text ? ": " : "", it->err_text ? it->err_text : "");
+        shown++;
     }
+    if (total > shown)
+        fail(RC_REMOTE, "%zu more message(s) bounced, %zu of %zu in all — "
+             "--json lists each one", total - shown, total, ob->n);
 }
 
 static int dry_run(struct session *s, const struct outbox *ob)

@@ -108,13 +108,16 @@ static int ping_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 static void send_ping(struct outbox *ob)
 {
     struct session *s = ob->s;
+    xmpp_stanza_t *ping;
 
     session_new_id(s, ob->ping_id, sizeof(ob->ping_id));
     ob->ping_answered = false;
     ob->ping_gen = s->gen;
     ob->ping_upto = ob->n;
     xmpp_id_handler_add(s->conn, ping_cb, ob->ping_id, ob);
-    xmpp_send(s->conn, stanza_ping(s->ctx, NULL, ob->ping_id));
+    ping = stanza_ping(s->ctx, NULL, ob->ping_id);
+    xmpp_send(s->conn, ping);
+    xmpp_stanza_release(ping);
 }
 
 static void write_queued(struct outbox *ob)
@@ -222,6 +225,8 @@ int outbox_deliver(struct outbox *ob)
         if (s->state != S_DOWN)
             return session_report(s);
         requeue(ob);
+        warn("%s; reconnecting to send %zu unconfirmed message(s) again",
+             s->why, outbox_count(ob, OB_QUEUED));
     }
     bounce_window(ob);
     return outbox_count(ob, OB_BOUNCED) ? RC_REMOTE : RC_OK;
