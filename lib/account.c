@@ -273,8 +273,10 @@ int account_parse_server(const char *s, char **host, unsigned short *port)
     if (!**host)
         goto bad;
     if (colon) {
+        if (!isdigit((unsigned char)colon[1]))
+            goto bad;
         p = strtol(colon + 1, &e, 10);
-        if (*e || e == colon + 1 || p < 1 || p > 65535)
+        if (*e || p < 1 || p > 65535)
             goto bad;
         *port = (unsigned short)p;
     }

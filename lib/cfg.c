@@ -23,9 +23,9 @@ static void add(struct cfg *c, const char *sec, const char *k, const char *v)
         abort();
     c->e = e;
     e[c->n].section = strdup(sec);
-    e[c->n].key = strdup(k);
-    e[c->n].value = strdup(v);
-    if (!e[c->n].section || !e[c->n].key || !e[c->n].value)
+    e[c->n].key = k ? strdup(k) : NULL;
+    e[c->n].value = v ? strdup(v) : NULL;
+    if (!e[c->n].section || (k && !e[c->n].key) || (v && !e[c->n].value))
         abort();
     c->n++;
 }
@@ -56,6 +56,7 @@ static const char *parse_line(struct cfg *c, char *line, char **section)
             return "bad section name";
         free(*section);
         *section = strdup(s);
+        add(c, s, NULL, NULL); /* the section exists even without keys */
         return NULL;
     }
     if (!(eq = strchr(s, '=')))
@@ -75,9 +76,10 @@ static const char *parse_line(struct cfg *c, char *line, char **section)
     return NULL;
 }
 
-int cfg_parse(const char *text, struct cfg *c, const char **why)
+int cfg_parse(const char *text, struct cfg *c, const char **whyp)
 {
     char *copy = strdup(text), *line = copy, *section = NULL;
+    const char *ignored, **why = whyp ? whyp : &ignored;
     int lineno = 0;
 
     if (!copy)
@@ -108,7 +110,8 @@ const char *cfg_get(const struct cfg *c, const char *section,
     const char *v = NULL;
 
     for (size_t i = 0; i < c->n; i++) /* the last one wins */
-        if (!strcmp(c->e[i].section, section) && !strcmp(c->e[i].key, key))
+        if (c->e[i].key && !strcmp(c->e[i].section, section) &&
+            !strcmp(c->e[i].key, key))
             v = c->e[i].value;
     return v;
 }
@@ -116,7 +119,7 @@ const char *cfg_get(const struct cfg *c, const char *section,
 bool cfg_has_key(const struct cfg *c, const char *key)
 {
     for (size_t i = 0; i < c->n; i++)
-        if (!strcmp(c->e[i].key, key))
+        if (c->e[i].key && !strcmp(c->e[i].key, key))
             return true;
     return false;
 }

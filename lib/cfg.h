@@ -7,7 +7,7 @@
 
 struct cfg_entry {
     char *section;
-    char *key;
+    char *key;   /* NULL: the entry only records the section */
     char *value;
 };
 
@@ -20,7 +20,7 @@ struct cfg {         /* owns all strings; free with cfg_free() */
  * Parses @text into @c. Lines are "[name]", "key = value", blank, or
  * comments starting with '#' or ';'. A value may be wrapped in double
  * quotes. Returns 0, or the number of the first bad line (then @c is
- * empty and *@why says what is wrong).
+ * empty and *@why, if @why is not NULL, says what is wrong).
  */
 int cfg_parse(const char *text, struct cfg *c, const char **why);
 

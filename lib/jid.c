@@ -6,6 +6,8 @@
  */
 #include "jid.h"
 
+#include <arpa/inet.h>
+
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
@@ -54,6 +56,18 @@ static const char *check_chars(const char *s, size_t n, enum part p)
     return NULL;
 }
 
+static const char *check_ip_literal(const char *s, size_t n)
+{
+    char buf[64];
+    struct in6_addr a;
+
+    if (n < 3 || s[n - 1] != ']' || n - 2 >= sizeof(buf))
+        return "bad IP literal";
+    memcpy(buf, s + 1, n - 2);
+    buf[n - 2] = '\0';
+    return inet_pton(AF_INET6, buf, &a) == 1 ? NULL : "bad IP literal";
+}
+
 static const char *check_domain(const char *s, size_t n)
 {
     const char *why = check_chars(s, n, DOMAIN);
@@ -62,14 +76,15 @@ static const char *check_domain(const char *s, size_t n)
     if (why)
         return why;
     if (s[0] == '[')
-        return s[n - 1] == ']' ? NULL : "unterminated IP literal";
+        return check_ip_literal(s, n);
     for (size_t i = 0; i < n; i++) {
         if (s[i] != '.') {
             if (++label > 63)
                 return "domain label longer than 63 bytes";
             continue;
         }
-        if (label == 0 && !(i == n - 1 && i > 0))
+        /* one trailing dot is allowed after a non-empty label */
+        if (label == 0)
             return "empty domain label";
         label = 0;
     }

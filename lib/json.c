@@ -1,6 +1,7 @@
 /* lib/json.c - a streaming JSON writer that always emits valid UTF-8 */
 #include "json.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "text.h"
@@ -9,6 +10,13 @@ void json_init(struct json *j, FILE *f)
 {
     memset(j, 0, sizeof(*j));
     j->f = f;
+}
+
+void json_free(struct json *j)
+{
+    free(j->need_comma);
+    j->need_comma = NULL;
+    j->cap = j->depth = 0;
 }
 
 static void put_escape(FILE *f, uint32_t c)
@@ -97,8 +105,12 @@ static void open_(struct json *j, const char *key, int ch)
 {
     member(j, key);
     fputc(ch, j->f);
-    if (j->depth < JSON_MAX_DEPTH - 1)
-        j->depth++;
+    if (++j->depth >= j->cap) {
+        j->cap = j->cap ? 2 * j->cap : 16;
+        j->need_comma = realloc(j->need_comma, j->cap * sizeof(bool));
+        if (!j->need_comma)
+            abort();
+    }
     j->need_comma[j->depth] = false;
 }
 

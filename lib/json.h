@@ -6,16 +6,18 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define JSON_MAX_DEPTH 32
-
 struct json {
     FILE *f;
-    int depth;
-    bool need_comma[JSON_MAX_DEPTH];
+    size_t depth;
+    size_t cap;
+    bool *need_comma; /* per open container: a member was written */
     unsigned long replaced; /* invalid UTF-8 sequences replaced by U+FFFD */
 };
 
 void json_init(struct json *j, FILE *f);
+
+/* Frees the writer's state (not @f). */
+void json_free(struct json *j);
 
 /* @key is the member name inside an object, NULL inside an array or at
  * the top level. */

@@ -122,6 +122,7 @@ int out_finish(struct out *o)
         warn("%lu invalid UTF-8 sequence(s) in the output were replaced by "
              "U+FFFD",
              o->json.replaced);
+    json_free(&o->json);
     if (fflush(o->f) == 0 && !ferror(o->f))
         return RC_OK;
     if (errno == EPIPE)

@@ -39,31 +39,52 @@ static size_t splice(char **s, size_t from, size_t to, const char *with)
     return from + wl;
 }
 
-/* Finds "<NAME" followed by space, '>' or '/' (with an optional prefix
- * "p:" skipped by matching on ":NAME" too). */
-static char *find_open(char *s, const char *name)
+/* Finds the next start tag whose local name is @name, from @s on; sets
+ * *@qlen to the length of its qualified name (prefix included). */
+static char *find_open(char *s, const char *name, size_t *qlen)
 {
     size_t n = strlen(name);
 
     for (char *p = strchr(s, '<'); p; p = strchr(p + 1, '<')) {
-        char *q = p + 1, *colon = strpbrk(q, ": >/");
+        size_t q = strcspn(p + 1, " \t\r\n>/");
+        const char *colon = memchr(p + 1, ':', q);
+        const char *local = colon ? colon + 1 : p + 1;
 
-        if (colon && *colon == ':' && colon < q + 16)
-            q = colon + 1;
-        if (strncmp(q, name, n) == 0 && strchr(" \t\r\n>/", q[n]))
+        if (p[1] && p[1] != '/' && p[1] != '!' && p[1] != '?' &&
+            (size_t)(p + 1 + q - local) == n && strncmp(local, name, n) == 0) {
+            *qlen = q;
+            return p;
+        }
+    }
+    return NULL;
+}
+
+/* Finds "</QNAME>" (whitespace allowed before '>') from @s on. */
+static char *find_close(char *s, const char *qname, size_t qlen)
+{
+    for (char *p = strstr(s, "</"); p; p = strstr(p + 2, "</")) {
+        const char *e = p + 2 + qlen;
+
+        if (strncmp(p + 2, qname, qlen) != 0)
+            continue;
+        e += strspn(e, " \t\r\n");
+        if (*e == '>')
             return p;
     }
     return NULL;
 }
 
+/* Redacts everything between the start and end tags, CDATA and comments
+ * included; content that continues in the next buffer is redacted to the
+ * end of this one. */
 static void mask_elem(char **s, const char *name)
 {
-    size_t pos = 0;
+    size_t pos = 0, qlen;
     char *open;
 
-    while ((open = find_open(*s + pos, name)) != NULL) {
-        char *gt = strchr(open, '>'), *close;
-        size_t start;
+    while ((open = find_open(*s + pos, name, &qlen)) != NULL) {
+        size_t at = (size_t)(open - *s), start;
+        char qname[256], *gt = strchr(open, '>'), *close;
 
         if (!gt)
             return;
@@ -72,8 +93,9 @@ static void mask_elem(char **s, const char *name)
             continue;
         }
         start = (size_t)(gt - *s) + 1;
-        close = strchr(*s + start, '<');
-        if (!close) /* content continues in the next buffer */
+        snprintf(qname, sizeof(qname), "%.*s", (int)qlen, *s + at + 1);
+        close = find_close(*s + start, qname, strlen(qname));
+        if (!close)
             close = *s + strlen(*s);
         if (close == *s + start) {
             pos = start;

@@ -319,3 +319,24 @@ CFG
     run -64 stanza send -t soon bob@example.org hi
     run -64 stanza send bob@example.org --
 }
+
+@test "send: after a lost connection, unconfirmed messages go again with the same ids" {
+    "$SERVER_DIR/cutproxy.py" --listen-port-file "$BATS_TEST_TMPDIR/port" \
+        --to "$XMPP_PORT" --cut-after 20000 &
+    proxy=$!
+    for _ in $(seq 1 100); do [ -s "$BATS_TEST_TMPDIR/port" ] && break; sleep 0.05; done
+    seq 1 500 | sed 's/^/line /' >"$BATS_TEST_TMPDIR/lines"
+    run -0 --separate-stderr as_alice send --json \
+        --server "127.0.0.1:$(cat "$BATS_TEST_TMPDIR/port")" "carol@$XMPP_DOMAIN" \
+        <"$BATS_TEST_TMPDIR/lines"
+    kill "$proxy"
+    [[ $stderr == "stanza send: warning: connection to 127.0.0.1 lost"*"; reconnecting to send "*" unconfirmed message(s) again" ]]
+    [ "$(jq '[.[] | select(.confirmed)] | length' <<<"$output")" -eq 500 ]
+    jq -r '.[].id' <<<"$output" | sort >"$BATS_TEST_TMPDIR/want"
+    # carol was offline: the server stored everything; duplicates are allowed
+    recv_start carol 100000 4
+    recv_wait carol || true
+    jq -r .id "$BATS_TEST_TMPDIR/carol.out" | sort -u >"$BATS_TEST_TMPDIR/got"
+    run -0 comm -23 "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
+    [ "$output" = "" ]
+}

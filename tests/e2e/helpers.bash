@@ -40,13 +40,14 @@ as_alice() {
         --ca-file "$XMPP_CA" -j "alice@$XMPP_DOMAIN" "$@"
 }
 
-# Starts the independent receiver (slixmpp) as USER in the background,
+# recv_start USER COUNT [TIMEOUT]: starts the independent receiver (slixmpp)
+# as USER in the background,
 # writing JSON lines to $BATS_TEST_TMPDIR/USER.out; waits until it is online.
 recv_start() {
-    local user=$1 count=$2 out=$BATS_TEST_TMPDIR/$1.out
+    local user=$1 count=$2 timeout=${3:-20} out=$BATS_TEST_TMPDIR/$1.out
     /usr/bin/python3 "$SERVER_DIR/recv.py" --jid "$user@$XMPP_DOMAIN" \
         --password "$user-pw" --port "$XMPP_PORT" --ca "$XMPP_CA" \
-        --count "$count" --timeout 20 >"$out" 2>"$out.err" &
+        --count "$count" --timeout "$timeout" >"$out" 2>"$out.err" &
     echo $! >"$BATS_TEST_TMPDIR/$user.pid"
     for _ in $(seq 1 200); do
         grep -q READY "$out.err" 2>/dev/null && return 0
