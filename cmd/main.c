@@ -65,25 +65,30 @@ static int run(const struct cmd *c, int argc, char **argv)
     return finish(c->fn(argc, argv));
 }
 
-/* git's way: `stanza foo` runs `stanza-foo` from PATH. */
-static int run_external(int argc, char **argv)
+/* git's way: `stanza foo` runs `stanza-foo` from PATH. Returns only if
+ * there is none (-1) or it cannot be run. */
+static int run_external(char **argv)
 {
-    char *name;
+    char *name, *cmd = argv[0];
+    int err;
 
-    (void)argc;
-    if (asprintf(&name, "stanza-%s", argv[0]) < 0)
+    if (asprintf(&name, "stanza-%s", cmd) < 0)
         return RC_SOFTWARE;
     argv[0] = name;
     execvp(name, argv);
-    if (errno != ENOENT)
-        return fail(RC_SOFTWARE, "cannot run '%s': %s", name, strerror(errno));
+    err = errno;
+    argv[0] = cmd;
     free(name);
+    if (err != ENOENT)
+        return fail(RC_SOFTWARE, "cannot run 'stanza-%s': %s", cmd,
+                    strerror(err));
     return -1;
 }
 
 static int dispatch(int argc, char **argv)
 {
     const struct cmd *c;
+    int rc;
 
     if (strcmp(argv[0], "help") == 0) {
         if (argc < 2) {
@@ -96,8 +101,8 @@ static int dispatch(int argc, char **argv)
     }
     if ((c = find_cmd(argv[0])))
         return run(c, argc, argv);
-    if (run_external(argc, argv) == 0)
-        return RC_OK;
+    if ((rc = run_external(argv)) != -1)
+        return rc;
     return fail(RC_USAGE, "'%s' is not a stanza command — see 'stanza --help'",
                 argv[0]);
 }

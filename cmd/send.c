@@ -213,6 +213,9 @@ static void print_results(struct session *s, const struct outbox *ob)
 {
     struct out *o = &s->out;
 
+    if (o->mode == OUT_XML) /* each stanza once, as sent */
+        for (size_t i = 0; i < ob->n; i++)
+            out_stanza(o, ob->items[i].st);
     if (o->mode != OUT_JSON)
         return;
     out_list_begin(o, NULL);
@@ -275,8 +278,7 @@ static int deliver(struct session *s, struct outbox *ob,
 
     ob->bounce_wait_ms = so->bounce_wait_ms;
     rc = outbox_deliver(ob);
-    if (rc == RC_REMOTE)
-        report_bounces(ob);
+    report_bounces(ob);
     print_results(s, ob);
     return rc;
 }
@@ -312,7 +314,8 @@ int cmd_send(int argc, char **argv)
         OPT_BOOL('n', "dry-run", &so.dry_run,
                  "print the stanzas that would be sent; do not connect"),
         OPT_SECONDS(0, "bounce-wait", &so.bounce_wait_ms,
-                    "after confirmation, wait this long for late bounces"),
+                    "after confirmation, wait this long for late bounces "
+                    "(default 0)"),
         OPT_COMMON(&s.opt),
         OPT_END(),
     };

@@ -320,7 +320,7 @@ static bool cfg_bool(const char *v)
     return v && (!strcmp(v, "true") || !strcmp(v, "yes") || !strcmp(v, "1"));
 }
 
-static int check_transport(struct account *a)
+static int check_transport(const struct common_opts *c, struct account *a)
 {
     if (a->no_tls && (!a->host || !is_loopback(a->host)))
         return fail(RC_USAGE, "--no-tls is only allowed with --server on a "
@@ -328,8 +328,9 @@ static int check_transport(struct account *a)
     if (a->no_tls && (a->direct_tls || a->ca_file || a->pin))
         return fail(RC_USAGE, "--no-tls cannot be combined with TLS options");
     if (a->pin && account_normalize_pin(a->pin) != 0)
-        return fail(RC_USAGE, "--pin expects a SHA-256 fingerprint "
-                              "(64 hex digits, colons allowed)");
+        return fail(c->pin ? RC_USAGE : RC_CONFIG,
+                    "the pin must be a SHA-256 fingerprint (64 hex digits, "
+                    "colons allowed)");
     if (a->ca_file && access(a->ca_file, R_OK) != 0)
         return fail(RC_CONFIG, "cannot read CA file '%s': %s", a->ca_file,
                     strerror(errno));
@@ -367,7 +368,8 @@ static int fill(const struct common_opts *c, const struct cfg *cfg,
     jid_free(j);
     a->jid = xstrdup(jid);
     if (server && account_parse_server(server, &a->host, &a->port) != 0)
-        return fail(RC_USAGE, "bad server '%s': expected HOST[:PORT]", server);
+        return fail(c->server ? RC_USAGE : RC_CONFIG,
+                    "bad server '%s': expected HOST[:PORT]", server);
     a->direct_tls = c->direct_tls || cfg_bool(cfg_get(cfg, sec, "direct_tls"));
     a->insecure = c->insecure;
     a->no_tls = c->no_tls;
@@ -379,7 +381,7 @@ static int fill(const struct common_opts *c, const struct cfg *cfg,
                                   cfg_get(cfg, sec, "client_cert")));
     a->client_key = xstrdup(pick(c->client_key, NULL,
                                  cfg_get(cfg, sec, "client_key")));
-    return check_transport(a);
+    return check_transport(c, a);
 }
 
 int account_load(const struct common_opts *c, struct account *a)

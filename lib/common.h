@@ -80,6 +80,6 @@ extern const char *const common_output_choices[];
     OPT_C(OPT_T_BOOL, 'q', "quiet", &(c)->quiet, NULL,                        \
           "print nothing on stdout but requested data", 0, NULL),             \
     OPT_C(OPT_T_STRING, 0, "config", &(c)->config, "file",                    \
-          "config file (default ~/.config/stanza/config)", 0, NULL)
+          "config file (default $XDG_CONFIG_HOME/stanza/config)", 0, NULL)
 
 #endif

@@ -180,6 +180,58 @@ static const struct opt *find(const struct opt *opts, int c)
     return NULL;
 }
 
+static const struct opt *find_long(const struct opt *opts, const char *name,
+                                   size_t n)
+{
+    for (const struct opt *o = opts; o->type != OPT_T_END; o++)
+        if (strlen(o->long_name) == n && strncmp(o->long_name, name, n) == 0)
+            return o;
+    return NULL;
+}
+
+/* Returns the index of the last argument that is an option or an option's
+ * value of this short-option cluster. */
+static int skip_short(const struct opt *opts, char **argv, int i)
+{
+    for (const char *p = argv[i] + 1; *p; p++) {
+        const struct opt *o = find(opts, (unsigned char)*p);
+
+        if (o && o->argh)
+            return p[1] ? i : i + 1;
+    }
+    return i;
+}
+
+/*
+ * getopt_long() accepts any unique prefix of a long option ("--ty" for
+ * "--type"); we do not, so that adding an option never breaks a script.
+ */
+static int check_exact(const struct opt *opts, int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        size_t n;
+        const struct opt *o;
+
+        if (a[0] != '-' || a[1] == '\0' || strcmp(a, "--") == 0)
+            return 0;
+        if (a[1] != '-') {
+            i = skip_short(opts, argv, i);
+            continue;
+        }
+        n = strcspn(a + 2, "=");
+        if ((n == 4 && !strncmp(a + 2, "help", 4)) ||
+            (n == 12 && !strncmp(a + 2, "list-options", 12)))
+            continue;
+        if (!(o = find_long(opts, a + 2, n)))
+            return opt_usage_error(NULL, "unknown option '%.*s'", (int)n + 2,
+                                   a);
+        if (o->argh && !a[2 + n])
+            i++;
+    }
+    return 0;
+}
+
 static void build(const struct opt *opts, size_t n, struct option *lo,
                   char *so)
 {
@@ -229,6 +281,11 @@ int opt_parse(int argc, char **argv, const struct opt *opts,
     if (!lo || !so)
         abort();
     build(opts, n, lo, so);
+    if (check_exact(opts, argc, argv) != 0) {
+        free(lo);
+        free(so);
+        return -1;
+    }
     optind = 0;
     opterr = 0;
     while (rc == 0 && (c = getopt_long(argc, argv, so, lo, NULL)) != -1) {

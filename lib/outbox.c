@@ -134,7 +134,6 @@ static void write_queued(struct outbox *ob)
         if (it->state != OB_QUEUED)
             continue;
         xmpp_send(s->conn, it->st);
-        out_stanza(&s->out, it->st);
         it->state = OB_WRITTEN;
         it->gen = s->gen;
     }
@@ -212,8 +211,7 @@ int outbox_deliver(struct outbox *ob)
 
     while (outbox_count(ob, OB_QUEUED) || outbox_count(ob, OB_WRITTEN)) {
         if (s->state != S_ONLINE && (rc = connect_again(ob)) != RC_OK)
-            return rc == RC_TEMPFAIL && !s->why[0] ? timed_out(ob)
-                                                   : session_report(s);
+            return session_report(s);
         write_queued(ob);
         rc = session_wait(s, ping_done, ob);
         if (rc == RC_OK) {

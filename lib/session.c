@@ -363,23 +363,24 @@ static int start_connect(struct session *s)
 
 int session_connect(struct session *s)
 {
-    int rc;
+    int rc = RC_OK;
 
     if (!s->acct_loaded) {
+        s->why[0] = '\0'; /* account_load() prints its own errors */
         if ((rc = account_load(&s->opt, &s->acct)) != RC_OK)
-            return rc;
+            return s->rc = rc;
         s->acct_loaded = true;
     }
     if (!s->deadline)
         s->deadline = session_now() + s->opt.timeout_ms;
     if ((rc = start_connect(s)) != RC_OK)
-        return rc;
+        return s->rc = rc;
     rc = session_wait(s, is_online, s);
-    if (rc == RC_TEMPFAIL)
+    if (rc == RC_TEMPFAIL && s->state != S_DOWN)
         why(s, RC_TEMPFAIL, "timed out connecting to %s after %.1f s — "
             "is the server up? (--timeout)", server_name(s),
             (double)s->opt.timeout_ms / 1000.0);
-    return rc;
+    return s->rc = rc;
 }
 
 int session_wait(struct session *s, bool (*done)(void *), void *arg)

@@ -80,7 +80,8 @@ long long session_left(const struct session *s);
 /* Now, on the monotonic clock, in ms. */
 long long session_now(void);
 
-/* Prints the reason of the last failure (s->rc) and returns s->rc. */
+/* Prints the reason of the last failure, unless it was printed already,
+ * and returns its code (s->rc). */
 int session_report(struct session *s);
 
 /* Closes the stream cleanly (</stream:stream>) and frees everything. */
