@@ -49,9 +49,9 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(BUILD)/libstanza.a
 
 unit: $(UNIT_BIN)
 
-$(BUILD)/man/%: man/%.scd | deps
+$(BUILD)/man/%: man/%.scd tools/scdoc-tidy.awk | deps
 	@mkdir -p $(dir $@)
-	scdoc < $< > $@
+	scdoc < $< | awk -f tools/scdoc-tidy.awk > $@
 
 man: $(MAN_OUT)
 
@@ -63,7 +63,10 @@ install: all man
 	    $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
 	install -m 755 $(BUILD)/stanza $(DESTDIR)$(PREFIX)/bin/stanza
 	for c in $$($(BUILD)/stanza --list-commands); do \
-	    ln -sf stanza $(DESTDIR)$(PREFIX)/bin/stanza-$$c; done
+	    ln -sf stanza $(DESTDIR)$(PREFIX)/bin/stanza-$$c; \
+	    ln -sf stanza $(DESTDIR)$(PREFIX)/share/bash-completion/completions/stanza-$$c; \
+	    ln -sf stanza.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/stanza-$$c.fish; \
+	done
 	for m in $(MAN_OUT); do case $$m in \
 	    *.1) install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man1/ ;; \
 	    *.5) install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man5/ ;; esac; done

@@ -1,0 +1,149 @@
+# bash completion for stanza(1) and its stanza-COMMAND links
+#
+# Thin on purpose: commands come from `stanza --list-commands`, options from
+# `stanza COMMAND --list-options`, accounts from the [name] lines of the
+# config file. Nothing here goes to the network.
+
+# Short options that take a value (--list-options names long ones only).
+_stanza_short_arg() {
+    [[ $1 == -[ajrots] ]]
+}
+
+# The binary to ask: the one typed, if typed with a path, else from PATH.
+_stanza_bin() {
+    local w0=${COMP_WORDS[0]}
+    if [[ $w0 == */* && -x $w0 ]]; then
+        printf '%s\n' "$w0"
+    else
+        printf '%s\n' "${w0##*/}"
+    fi
+}
+
+# Section names of the config file: --config FILE if typed, else the default.
+_stanza_accounts() {
+    local f=${XDG_CONFIG_HOME:-$HOME/.config}/stanza/config line i
+    local re='^[[:space:]]*\[[[:space:]]*([[:alnum:]_.@-]+)[[:space:]]*\][[:space:]]*$'
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        case ${COMP_WORDS[i]} in
+        --config) [[ ${COMP_WORDS[i + 1]} != = ]] && f=${COMP_WORDS[i + 1]} ;;
+        --config=?*) f=${COMP_WORDS[i]#--config=} ;;
+        =) [[ ${COMP_WORDS[i - 1]} == --config ]] && f=${COMP_WORDS[i + 1]} ;;
+        esac
+    done
+    [[ $f == \~/* ]] && f=$HOME/${f:2}
+    [[ -r $f ]] || return 0
+    while IFS= read -r line || [[ -n $line ]]; do
+        if [[ $line =~ $re ]]; then
+            printf '%s\n' "${BASH_REMATCH[1]}"
+        fi
+    done <"$f"
+    return 0
+}
+
+# Fills COMPREPLY with the values for option $1 that start with $2.
+_stanza_value() {
+    local words=
+    case $1 in
+    --password-file | --ca-file | --client-cert | --client-key | --trace | --config)
+        compopt -o filenames 2>/dev/null || true
+        mapfile -t COMPREPLY < <(compgen -f -- "$2")
+        return
+        ;;
+    -o | --output) words='text json xml' ;;
+    --type) words='chat normal headline' ;;
+    -a | --account) words=$(_stanza_accounts) ;;
+    esac
+    mapfile -t COMPREPLY < <(compgen -W "$words" -- "$2")
+    return 0
+}
+
+_stanza() {
+    local cur=${COMP_WORDS[COMP_CWORD]} prev='' bin name first i w opt='' val
+    local -a cmds opts takes plugins
+    COMPREPLY=()
+    ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
+    bin=$(_stanza_bin)
+    name=${bin##*/}
+
+    if [[ $name == stanza-* ]]; then # called through a stanza-COMMAND link
+        first=1
+        mapfile -t opts < <("$bin" --list-options </dev/null 2>/dev/null)
+    else
+        mapfile -t cmds < <("$bin" --list-commands </dev/null 2>/dev/null)
+        if ((COMP_CWORD == 1)); then
+            if [[ $cur == -* ]]; then
+                mapfile -t COMPREPLY < <(compgen -W \
+                    '--help --version --list-commands' -- "$cur")
+            else # built-ins, plug-ins (stanza-* on PATH) and help
+                mapfile -t plugins < <(compgen -c stanza-)
+                mapfile -t COMPREPLY < <(compgen -W \
+                    "${cmds[*]} ${plugins[*]#stanza-} help" -- "$cur" | sort -u)
+            fi
+            return 0
+        fi
+        first=2
+        if [[ ${COMP_WORDS[1]} == help ]]; then
+            ((COMP_CWORD == 2)) &&
+                mapfile -t COMPREPLY < <(compgen -W "${cmds[*]}" -- "$cur")
+            return 0
+        fi
+        # ask only built-ins: a plug-in may not know --list-options
+        [[ " ${cmds[*]} " == *" ${COMP_WORDS[1]} "* ]] || return 0
+        mapfile -t opts < <("$bin" "${COMP_WORDS[1]}" --list-options \
+            </dev/null 2>/dev/null)
+    fi
+    for w in "${opts[@]}"; do
+        [[ $w == *= ]] && takes+=("${w%=}")
+    done
+
+    # Options end at the first argument or at "--" (POSIX order): after
+    # that come recipients and message words, with nothing to offer.
+    for ((i = first; i < COMP_CWORD; i++)); do
+        w=${COMP_WORDS[i]}
+        if [[ $w == -- ]]; then
+            return 0
+        elif [[ $w == = ]]; then # "--opt" "=" "value": skip the value
+            ((i++))
+        elif [[ $w == --*=* ]]; then
+            continue
+        elif [[ $w == --* ]]; then
+            if [[ " ${takes[*]} " == *" $w "* && ${COMP_WORDS[i + 1]} != = ]]; then
+                ((i++))
+            fi
+        elif _stanza_short_arg "$w"; then
+            ((i++))
+        elif [[ $w != -?* ]]; then
+            return 0
+        fi
+    done
+
+    # The value of an option: "--opt value", "--opt=value" split by bash
+    # at "=" (COMP_WORDBREAKS), or "--opt=value" as one word.
+    if [[ $prev == = ]] && ((COMP_CWORD >= 2)); then
+        opt=${COMP_WORDS[COMP_CWORD - 2]} val=$cur
+    elif [[ $cur == --*=* ]]; then
+        opt=${cur%%=*} val=${cur#*=}
+    elif [[ " ${takes[*]} " == *" $prev "* ]] || _stanza_short_arg "$prev"; then
+        opt=$prev val=$cur
+    fi
+    if [[ -n $opt ]]; then
+        _stanza_value "$opt" "$val"
+        if [[ $cur == --*=* ]]; then
+            COMPREPLY=("${COMPREPLY[@]/#/$opt=}")
+        fi
+        return 0
+    fi
+
+    if [[ $cur == -* ]]; then
+        mapfile -t COMPREPLY < <(compgen -W "${opts[*]%=}" -- "$cur")
+    fi
+    return 0
+}
+
+complete -F _stanza stanza stanza-send
+if command -v stanza >/dev/null 2>&1; then
+    while IFS= read -r _stanza_c; do
+        complete -F _stanza "stanza-$_stanza_c"
+    done < <(stanza --list-commands </dev/null 2>/dev/null)
+    unset _stanza_c
+fi
