@@ -23,6 +23,7 @@ static volatile sig_atomic_t got_signal;
 static struct session *live; /* sessions, for callbacks that get a conn */
 
 static int make_ctx(struct session *s);
+static void check_pin(struct session *s);
 
 static void on_signal(int sig)
 {
@@ -117,6 +118,9 @@ static void log_cb(void *ud, xmpp_log_level_t level, const char *area,
     }
     if (starts(msg, "RECV: ")) {
         log_traffic(s, "<<", msg + 6);
+        if (s->acct.pin && !s->pin_checked && s->conn &&
+            xmpp_conn_is_secured(s->conn))
+            check_pin(s);
         return;
     }
     if (strstr(msg, "auth failed") || starts(msg, "Cannot authenticate"))
@@ -157,6 +161,12 @@ static void quickack(struct session *s)
         setsockopt(s->fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
 }
 
+/*
+ * With --pin every certificate passes the handshake here, and the pin is
+ * checked on the leaf once the handshake is done (check_pin()): during
+ * verification libstrophe shows us only the failing certificate, which
+ * may be the CA at the top of the chain.
+ */
 static int certfail_cb(const xmpp_tlscert_t *cert, const char *errmsg)
 {
     struct session *s = NULL;
@@ -165,11 +175,30 @@ static int certfail_cb(const xmpp_tlscert_t *cert, const char *errmsg)
     for (struct session *p = live; p && !s; p = p->next)
         if (p->ctx == xmpp_tlscert_get_ctx(cert))
             s = p;
-
     if (!s)
         return 0;
-    return tls_cert_check(cert, errmsg, s->acct.pin, s->cert_err,
-                          sizeof(s->cert_err));
+    if (s->acct.pin)
+        return 1;
+    return tls_cert_refuse(cert, errmsg, s->cert_err, sizeof(s->cert_err));
+}
+
+/*
+ * Called on the first data received over TLS, before authentication:
+ * the real password is handed to libstrophe only if the certificate
+ * matches the pin. Otherwise authentication fails with a placeholder
+ * and the session reports the mismatch.
+ */
+static void check_pin(struct session *s)
+{
+    xmpp_tlscert_t *cert = xmpp_conn_get_peer_cert(s->conn);
+
+    s->pin_checked = true;
+    if (tls_pin_matches(cert ? xmpp_tlscert_get_pem(cert) : NULL, s->acct.pin,
+                        s->cert_err, sizeof(s->cert_err)) &&
+        s->acct.password)
+        xmpp_conn_set_pass(s->conn, s->acct.password);
+    if (cert)
+        xmpp_tlscert_free(cert);
 }
 
 static const char *const stream_errors[] = {
@@ -206,7 +235,10 @@ static void classify(struct session *s, int error, xmpp_stream_error_t *se,
 {
     const char *host = server_name(s);
 
-    if (s->cert_err[0])
+    if (s->cert_err[0] && s->acct.pin)
+        why(s, RC_NOPERM, "%s — if the server's certificate changed, "
+            "check the new one and update the pin", s->cert_err);
+    else if (s->cert_err[0])
         why(s, RC_NOPERM, "%s — use --ca-file or --pin to trust it",
             s->cert_err);
     else if (s->auth_failed)
@@ -309,8 +341,8 @@ static void configure(struct session *s)
     xmpp_conn_set_flags(s->conn, flags);
     xmpp_conn_set_jid(s->conn, jid);
     free(jid);
-    if (a->password)
-        xmpp_conn_set_pass(s->conn, a->password);
+    if (a->password) /* with a pin, only once it matched: check_pin() */
+        xmpp_conn_set_pass(s->conn, a->pin ? "-" : a->password);
     if (a->client_cert)
         xmpp_conn_set_client_cert(s->conn, a->client_cert, a->client_key);
     xmpp_conn_set_certfail_handler(s->conn, certfail_cb);
@@ -321,6 +353,7 @@ static void reset_clues(struct session *s)
 {
     s->auth_failed = s->tls_failed = s->tls_missing = false;
     s->sock_error = 0;
+    s->pin_checked = false;
     s->cert_err[0] = s->why[0] = '\0';
     s->rc = RC_OK;
     s->fd = -1;

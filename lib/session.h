@@ -38,6 +38,7 @@ struct session {
     /* clues about a failure, gathered from libstrophe's callbacks */
     bool auth_failed, tls_failed, tls_missing;
     int sock_error;           /* errno of a failed connect() */
+    bool pin_checked;         /* --pin compared with the leaf */
     char cert_err[256];
     char why[512];            /* the last failure, for session_report() */
     struct session *next;     /* registry of live sessions */

@@ -72,23 +72,26 @@ int tls_pem_sha256(const char *pem, char *hex)
     return rc;
 }
 
-int tls_cert_check(const xmpp_tlscert_t *cert, const char *errmsg,
-                   const char *pin, char *err, size_t errlen)
+int tls_cert_refuse(const xmpp_tlscert_t *cert, const char *errmsg,
+                    char *err, size_t errlen)
 {
-    const char *pem = xmpp_tlscert_get_pem(cert);
     const char *subject = xmpp_tlscert_get_string(cert, XMPP_CERT_SUBJECT);
+
+    snprintf(err, errlen, "server certificate not trusted (%s%s%s)",
+             errmsg ? errmsg : "verification failed",
+             subject ? ", subject " : "", subject ? subject : "");
+    return 0;
+}
+
+bool tls_pin_matches(const char *pem, const char *pin, char *err,
+                     size_t errlen)
+{
     char fp[65];
 
-    if (!pin) {
-        snprintf(err, errlen, "server certificate not trusted (%s%s%s)",
-                 errmsg ? errmsg : "verification failed",
-                 subject ? ", subject " : "", subject ? subject : "");
-        return 0;
-    }
     if (pem && tls_pem_sha256(pem, fp) == 0 && strcmp(fp, pin) == 0)
-        return 1;
+        return true;
     snprintf(err, errlen,
              "server certificate does not match --pin (its SHA-256 is %s)",
              pem && tls_pem_sha256(pem, fp) == 0 ? fp : "unknown");
-    return 0;
+    return false;
 }

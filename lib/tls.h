@@ -10,7 +10,8 @@
 /*
  * Points OpenSSL's default verify paths (which libstrophe loads on every
  * connection) at what we trust, until tls_trust_restore():
- * - with @pin, nothing: every certificate goes to tls_cert_check();
+ * - with @pin, nothing: the certificate is checked against the pin once
+ *   the handshake is done (see lib/session.c);
  * - with @ca_file, only that file (libstrophe adds it), as curl --cacert;
  * - otherwise the hashed system directory, looked up lazily, instead of
  *   parsing the whole CA bundle on each connection (DESIGN.md §7).
@@ -20,12 +21,18 @@ void tls_trust_setup(const char *ca_file, bool pin);
 void tls_trust_restore(void);
 
 /*
- * The certfail decision for @cert: with @pin (64 lowercase hex digits),
- * accept exactly the certificate with that SHA-256 fingerprint; without,
- * refuse. Writes the reason for a refusal to @err. Returns 1 to accept.
+ * The certfail decision for @cert without a pin: refuse, and write why to
+ * @err. Returns 0.
  */
-int tls_cert_check(const xmpp_tlscert_t *cert, const char *errmsg,
-                   const char *pin, char *err, size_t errlen);
+int tls_cert_refuse(const xmpp_tlscert_t *cert, const char *errmsg,
+                    char *err, size_t errlen);
+
+/*
+ * True if the PEM certificate @pem has the SHA-256 fingerprint @pin (64
+ * lowercase hex digits); otherwise writes why to @err.
+ */
+bool tls_pin_matches(const char *pem, const char *pin, char *err,
+                     size_t errlen);
 
 /* Writes the SHA-256 fingerprint of the PEM certificate @pem to @hex
  * (65 bytes). Returns 0 or -1. */

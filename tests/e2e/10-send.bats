@@ -119,7 +119,10 @@ setup() {
     pid=$!
     sleep 0.5
     kill -INT "$pid"
-    run -130 wait "$pid"
+    rc=0
+    wait "$pid" || rc=$?
+    [ "$rc" -eq 130 ]
+    [ "$(cat "$BATS_TEST_TMPDIR/err")" = "stanza send: interrupted" ]
 }
 
 @test "send: a certificate from an untrusted CA is exit 77" {
@@ -339,4 +342,14 @@ CFG
     jq -r .id "$BATS_TEST_TMPDIR/carol.out" | sort -u >"$BATS_TEST_TMPDIR/got"
     run -0 comm -23 "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
     [ "$output" = "" ]
+}
+
+@test "send: SASL EXTERNAL with a client certificate, no password needed" {
+    run -0 --separate-stderr stanza send --server "127.0.0.1:$XMPP_PORT" --ca-file "$XMPP_CA" \
+        --client-cert "$XMPP_DIR/alice.crt" --client-key "$XMPP_DIR/alice.key" \
+        -j "alice@$XMPP_DOMAIN" --trace "$BATS_TEST_TMPDIR/t" "bob@$XMPP_DOMAIN" hi
+    grep -q '^>> <auth mechanism="EXTERNAL"' "$BATS_TEST_TMPDIR/t"
+    run -66 --separate-stderr stanza send --server "127.0.0.1:$XMPP_PORT" \
+        --client-cert "$BATS_TEST_TMPDIR/none.crt" --client-key "$XMPP_DIR/alice.key" \
+        -j "alice@$XMPP_DOMAIN" "bob@$XMPP_DOMAIN" hi
 }
