@@ -405,6 +405,8 @@ int account_load(const struct common_opts *c, struct account *a)
         rc = load_password(c, &cfg, sec, a);
     cfg_free(&cfg);
     free(path);
+    if (rc != RC_OK)
+        account_free(a);
     return rc;
 }
 

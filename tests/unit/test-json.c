@@ -320,6 +320,7 @@ static void check_doc(const struct doc_case *t)
     snprintf(name, sizeof(name), "json: %s: depth back to 0, %lu replaced",
              t->name, t->replaced);
     ok(j.depth == 0 && j.replaced == t->replaced, name);
+    json_free(&j);
     free(want);
     free(out);
 }
