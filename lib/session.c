@@ -123,10 +123,14 @@ static void log_cb(void *ud, xmpp_log_level_t level, const char *area,
             check_pin(s);
         return;
     }
-    if (strstr(msg, "auth failed") || starts(msg, "Cannot authenticate"))
+    if (strstr(msg, "auth failed"))
         s->auth_failed = true;
+    if (starts(msg, "Cannot authenticate"))
+        s->no_mechanism = true;
     if (starts(msg, "connection failed, error "))
         s->sock_error = atoi(msg + 25);
+    if (starts(msg, "parse error"))
+        s->bad_xml = true;
     if (starts(msg, "Handshake failed"))
         s->tls_failed = true;
     if (strstr(msg, "TLS is not supported") || strstr(msg, "mandatory"))
@@ -244,6 +248,10 @@ static void classify(struct session *s, int error, xmpp_stream_error_t *se,
     else if (s->auth_failed)
         why(s, RC_NOPERM, "authentication as '%s' failed — check the "
                           "password", s->acct.jid);
+    else if (s->no_mechanism)
+        why(s, RC_NOPERM, "%s offers no way to log in that stanza can use%s",
+            host, s->acct.no_tls ? " — it may require TLS (drop --no-tls)"
+                                 : "");
     else if (se)
         why(s, RC_PROTOCOL, "stream error from %s: %s%s%s", host,
             se->type < sizeof(stream_errors) / sizeof(*stream_errors)
@@ -351,9 +359,11 @@ static void configure(struct session *s)
 
 static void reset_clues(struct session *s)
 {
-    s->auth_failed = s->tls_failed = s->tls_missing = false;
+    s->auth_failed = s->no_mechanism = false;
+    s->tls_failed = s->tls_missing = false;
     s->sock_error = 0;
     s->pin_checked = false;
+    s->bad_xml = false;
     s->cert_err[0] = s->why[0] = '\0';
     s->rc = RC_OK;
     s->fd = -1;
@@ -416,6 +426,17 @@ int session_connect(struct session *s)
     return s->rc = rc;
 }
 
+/* libstrophe answers malformed XML with a stream error but keeps waiting
+ * for the server to close: we close now. */
+static int bad_xml(struct session *s)
+{
+    why(s, RC_PROTOCOL, "%s sent data that is not well-formed XML — a "
+        "server bug, or not an XMPP server", server_name(s));
+    s->state = S_CLOSING;
+    xmpp_disconnect(s->conn);
+    return RC_PROTOCOL;
+}
+
 int session_wait(struct session *s, bool (*done)(void *), void *arg)
 {
     for (;;) {
@@ -426,6 +447,8 @@ int session_wait(struct session *s, bool (*done)(void *), void *arg)
         if (got_signal)
             return why(s, got_signal == SIGINT ? RC_INTERRUPTED : 128 + got_signal,
                        "interrupted");
+        if (s->bad_xml && s->state != S_DOWN && s->state != S_CLOSING)
+            return bad_xml(s);
         if (s->state == S_DOWN)
             return s->rc ? s->rc : RC_TEMPFAIL;
         if ((left = session_left(s)) == 0)

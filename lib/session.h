@@ -36,9 +36,10 @@ struct session {
     char id_prefix[12];
     unsigned long id_seq;
     /* clues about a failure, gathered from libstrophe's callbacks */
-    bool auth_failed, tls_failed, tls_missing;
+    bool auth_failed, no_mechanism, tls_failed, tls_missing;
     int sock_error;           /* errno of a failed connect() */
     bool pin_checked;         /* --pin compared with the leaf */
+    bool bad_xml;             /* the server sent malformed XML */
     char cert_err[256];
     char why[512];            /* the last failure, for session_report() */
     struct session *next;     /* registry of live sessions */

@@ -353,3 +353,34 @@ CFG
         --client-cert "$BATS_TEST_TMPDIR/none.crt" --client-key "$XMPP_DIR/alice.key" \
         -j "alice@$XMPP_DOMAIN" "bob@$XMPP_DOMAIN" hi
 }
+
+fake_server() { # MODE: starts tests/server/fakeserver.py, sets $fake_port
+    "$SERVER_DIR/fakeserver.py" --port-file "$BATS_TEST_TMPDIR/fake.port" --mode "$1" &
+    fake_pid=$!
+    for _ in $(seq 1 100); do [ -s "$BATS_TEST_TMPDIR/fake.port" ] && break; sleep 0.05; done
+    fake_port=$(cat "$BATS_TEST_TMPDIR/fake.port")
+}
+
+@test "send: a stream error from the server is exit 76, condition and text named" {
+    fake_server stream-error
+    run -76 --separate-stderr env STANZA_PASSWORD=x stanza send --no-tls \
+        --server "127.0.0.1:$fake_port" -j "alice@$XMPP_DOMAIN" "bob@$XMPP_DOMAIN" hi
+    kill "$fake_pid"
+    [ "$stderr" = "stanza send: stream error from 127.0.0.1: system-shutdown: going down" ]
+}
+
+@test "send: malformed XML from the server is exit 76 at once, not a timeout" {
+    fake_server garbage
+    SECONDS=0
+    run -76 --separate-stderr env STANZA_PASSWORD=x stanza send -t 20 --no-tls \
+        --server "127.0.0.1:$fake_port" -j "alice@$XMPP_DOMAIN" "bob@$XMPP_DOMAIN" hi
+    kill "$fake_pid"
+    [ "$SECONDS" -lt 10 ]
+    [[ $stderr == "stanza send: 127.0.0.1 sent data that is not well-formed XML"* ]]
+}
+
+@test "send: --no-tls to a server that requires TLS: 77, and says why" {
+    run -77 --separate-stderr env STANZA_PASSWORD=alice-pw stanza send --no-tls -t 5 \
+        --server "127.0.0.1:$XMPP_PORT" -j "alice@$XMPP_DOMAIN" "bob@$XMPP_DOMAIN" hi
+    [ "$stderr" = "stanza send: 127.0.0.1 offers no way to log in that stanza can use — it may require TLS (drop --no-tls)" ]
+}
