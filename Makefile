@@ -7,7 +7,7 @@ DESTDIR  ?=
 BUILD    ?= build
 CC       ?= cc
 
-PKGS      = libstrophe libcrypto
+PKGS      = libstrophe libcrypto libxml-2.0
 WARN      = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wformat=2 -Wvla -Werror
 CFLAGS   ?= -O2 -g

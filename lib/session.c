@@ -102,9 +102,9 @@ static void log_traffic(struct session *s, const char *dir, const char *xml)
     const char *pw = s->acct.password;
 
     if (s->opt.verbose)
-        trace_write(stderr, dir, xml, pw);
+        trace_write(stderr, dir, xml, pw, true);
     if (s->trace)
-        trace_write(s->trace, dir, xml, pw);
+        trace_write(s->trace, dir, xml, pw, false);
 }
 
 static void log_cb(void *ud, xmpp_log_level_t level, const char *area,

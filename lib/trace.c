@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
 static const char *const secret_elems[] = {
     "auth", "response", "challenge", "success", "password", NULL,
 };
@@ -120,12 +123,37 @@ char *trace_mask(const char *in, const char *secret)
     return s;
 }
 
+/* Indents @xml with libxml2 if it is one well-formed element; returns
+ * a new buffer (xmlFree) or NULL. No network, no entities, no DTD. */
+static xmlChar *indent(const char *xml)
+{
+    int opts = XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR |
+               XML_PARSE_NOWARNING;
+    xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), NULL, "UTF-8", opts);
+    xmlBufferPtr buf;
+    xmlChar *out = NULL;
+
+    if (!doc)
+        return NULL;
+    if ((buf = xmlBufferCreate()) != NULL &&
+        xmlNodeDump(buf, doc, xmlDocGetRootElement(doc), 0, 1) > 0)
+        out = xmlStrdup(xmlBufferContent(buf));
+    xmlBufferFree(buf);
+    xmlFreeDoc(doc);
+    return out;
+}
+
 void trace_write(FILE *f, const char *dir, const char *xml,
-                 const char *secret)
+                 const char *secret, bool pretty)
 {
     char *m = trace_mask(xml, secret);
+    xmlChar *p = pretty && strlen(m) < 1024 * 1024 ? indent(m) : NULL;
+    const char *s = p ? (const char *)p : m;
 
-    fprintf(f, "%s %s\n", dir, m);
+    for (const char *nl; (nl = strchr(s, '\n')) != NULL && p; s = nl + 1)
+        fprintf(f, "%s %.*s\n", dir, (int)(nl - s), s);
+    fprintf(f, "%s %s\n", dir, s);
     fflush(f);
+    xmlFree(p);
     free(m);
 }

@@ -2,6 +2,7 @@
 #ifndef STANZA_LIB_TRACE_H
 #define STANZA_LIB_TRACE_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 /*
@@ -12,8 +13,12 @@
  */
 char *trace_mask(const char *s, const char *secret);
 
-/* Writes "DIR XML" on one line to @f, masked as trace_mask() does. */
+/*
+ * Writes "DIR XML" to @f, masked as trace_mask() does: on one line, or
+ * with @pretty indented over several lines, each starting with DIR, when
+ * @xml is one complete element (a stream header is not).
+ */
 void trace_write(FILE *f, const char *dir, const char *xml,
-                 const char *secret);
+                 const char *secret, bool pretty);
 
 #endif

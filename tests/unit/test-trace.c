@@ -177,10 +177,10 @@ static void check_write(void)
     if (!f)
         abort();
     trace_write(f, "SENT", "<auth " SASLQ " mechanism='PLAIN'>AHUAcA==</auth>",
-                NULL);
+                NULL, false);
     trace_write(f, "RECV", "<message><body>pw: s3cret</body></message>",
-                "s3cret");
-    trace_write(f, "RECV", "<success " SASLQ "/>", "");
+                "s3cret", false);
+    trace_write(f, "RECV", "<success " SASLQ "/>", "", false);
     fclose(f);
     is_str(buf,
            "SENT <auth " SASLQ " mechanism='PLAIN'>" R "</auth>\n"
@@ -190,10 +190,36 @@ static void check_write(void)
     free(buf);
 }
 
+static void check_pretty(void)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+
+    if (!f)
+        abort();
+    trace_write(f, ">>", "<message to='a@b'><body>s3cret &amp; x</body>"
+                "<x xmlns='y'/></message>", "s3cret", true);
+    trace_write(f, "<<", "<stream:stream version='1.0'>", NULL, true);
+    trace_write(f, ">>", "<auth " SASLQ ">AHUAcA==</auth>", NULL, true);
+    fclose(f);
+    is_str(buf,
+           ">> <message to=\"a@b\">\n"
+           ">>   <body>*** &amp; x</body>\n"
+           ">>   <x xmlns=\"y\"/>\n"
+           ">> </message>\n"
+           "<< <stream:stream version='1.0'>\n"
+           ">> <auth " "xmlns=\"urn:ietf:params:xml:ns:xmpp-sasl\">" R
+           "</auth>\n",
+           "trace_write: pretty, every line marked, a stream header as is");
+    free(buf);
+}
+
 int main(void)
 {
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
         check_mask(&cases[i]);
     check_write();
+    check_pretty();
     return done_testing();
 }
