@@ -7,7 +7,7 @@ DESTDIR  ?=
 BUILD    ?= build
 CC       ?= cc
 
-PKGS      = libstrophe libcrypto libxml-2.0
+PKGS      = libstrophe libcrypto expat
 WARN      = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wformat=2 -Wvla -Werror
 CFLAGS   ?= -O2 -g
@@ -25,7 +25,7 @@ UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 MAN_SRC   = $(wildcard man/*.scd)
 MAN_OUT   = $(MAN_SRC:man/%.scd=$(BUILD)/man/%)
 
-.PHONY: all deps test check demo install bench clean unit man
+.PHONY: all deps test check check-format demo install bench clean unit man
 
 all: $(BUILD)/stanza
 
@@ -83,7 +83,10 @@ $(BUILD)/inst/bin/stanza: $(BUILD)/stanza $(MAN_OUT) $(wildcard completions/*)
 test: $(BUILD)/inst/bin/stanza unit
 	@tests/run $(BUILD)
 
-check:
+check-format:
+	clang-format --dry-run --Werror lib/*.[ch] cmd/*.[ch] tests/unit/*.[ch] bench/*.c
+
+check: check-format
 	$(MAKE) --no-print-directory BUILD=build-san CFLAGS="-O1 -g" \
 	    SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" test
 

@@ -101,7 +101,8 @@ static int read_lines(struct state *s)
 static void usage(void)
 {
     fputs("usage: bare-send --server HOST:PORT --ca-file CA -j JID "
-          "[-t SECS] [-v] TO [TEXT]\n", stderr);
+          "[-t SECS] [-v] TO [TEXT]\n",
+          stderr);
     exit(2);
 }
 

@@ -41,7 +41,9 @@ int main(int argc, char **argv)
         }
     }
     if (i >= argc) {
-        fputs("usage: measure [-i STDIN_FILE] [-o OUT_FILE] -- COMMAND [ARG...]\n", stderr);
+        fputs("usage: measure [-i STDIN_FILE] [-o OUT_FILE] -- COMMAND "
+              "[ARG...]\n",
+              stderr);
         return 2;
     }
     FILE *of = out ? fopen(out, "w") : stdout;

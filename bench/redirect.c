@@ -17,9 +17,11 @@
 #include <string.h>
 #include <sys/socket.h>
 
-int res_query(const char *dname, int cls, int type, unsigned char *answer, int anslen);
+int res_query(const char *dname, int cls, int type, unsigned char *answer,
+              int anslen);
 
-int res_query(const char *dname, int cls, int type, unsigned char *answer, int anslen)
+int res_query(const char *dname, int cls, int type, unsigned char *answer,
+              int anslen)
 {
     (void)dname;
     (void)cls;
@@ -38,14 +40,17 @@ int connect(int fd, const struct sockaddr *sa, socklen_t len)
 
     if (!real)
         *(void **)&real = dlsym(RTLD_NEXT, "connect"); /* the POSIX idiom */
-    if (to && sa && sa->sa_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
+    if (to && sa && sa->sa_family == AF_INET &&
+        len >= sizeof(struct sockaddr_in)) {
         struct sockaddr_in a;
         memcpy(&a, sa, sizeof a);
-        if (a.sin_addr.s_addr == htonl(INADDR_LOOPBACK) && a.sin_port == htons(5222)) {
+        if (a.sin_addr.s_addr == htonl(INADDR_LOOPBACK) &&
+            a.sin_port == htons(5222)) {
             a.sin_port = htons(to);
             return real(fd, (struct sockaddr *)&a, sizeof a);
         }
-    } else if (to && sa && sa->sa_family == AF_INET6 && len >= sizeof(struct sockaddr_in6)) {
+    } else if (to && sa && sa->sa_family == AF_INET6 &&
+               len >= sizeof(struct sockaddr_in6)) {
         struct sockaddr_in6 a;
         memcpy(&a, sa, sizeof a);
         if (IN6_IS_ADDR_LOOPBACK(&a.sin6_addr) && a.sin6_port == htons(5222)) {

@@ -9,7 +9,7 @@
 #define STANZA_CMD_H
 
 #define CMD_STREAMS 1u /* prints NDJSON, one object per event */
-#define CMD_HIDDEN 2u  /* not listed in --help */
+#define CMD_HIDDEN  2u /* not listed in --help */
 
 struct cmd {
     const char *name;

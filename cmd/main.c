@@ -15,7 +15,8 @@
 #define STANZA_VERSION "0.1.0"
 #endif
 
-static const struct cmd commands[] = { /* sorted; a test checks */
+static const struct cmd commands[] = {
+    /* sorted; a test checks */
     { "send", cmd_send, 0, "send messages and wait until the server confirms" },
 };
 
@@ -129,8 +130,7 @@ static int main_options(int argc, char **argv)
         return finish(RC_OK);
     }
     if (opt[0] == '-')
-        return fail(RC_USAGE, "unknown option '%s' — see 'stanza --help'",
-                    opt);
+        return fail(RC_USAGE, "unknown option '%s' — see 'stanza --help'", opt);
     return finish(dispatch(argc - 1, argv + 1));
 }
 

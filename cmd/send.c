@@ -14,8 +14,8 @@
 #include "lib/stanza.h"
 #include "lib/text.h"
 
-#define MESSAGE_MAX (256 * 1024)       /* Prosody's default stanza limit */
-#define INPUT_MAX (64L * 1024 * 1024)
+#define MESSAGE_MAX (256 * 1024) /* Prosody's default stanza limit */
+#define INPUT_MAX   (64L * 1024 * 1024)
 
 static const char *const send_usage[] = {
     "stanza send [options] <jid>... <message>...",
@@ -110,8 +110,10 @@ static int read_stdin(char **buf, size_t *len)
         n += r;
         if (n > (size_t)INPUT_MAX) {
             free(b);
-            return fail(RC_DATAERR, "standard input is over %ld MiB — "
-                        "nothing was sent", INPUT_MAX >> 20);
+            return fail(RC_DATAERR,
+                        "standard input is over %ld MiB — "
+                        "nothing was sent",
+                        INPUT_MAX >> 20);
         }
         if (n + 1 == cap && !(b = realloc(b, cap *= 2)))
             abort();
@@ -152,11 +154,11 @@ static int check_text(const char *what, size_t index, const char *s)
     if (index)
         snprintf(where, sizeof(where), " %zu", index);
     if (len > MESSAGE_MAX)
-        return fail(RC_DATAERR, "%s%s is over %d KiB — nothing was sent",
-                    what, where, MESSAGE_MAX / 1024);
+        return fail(RC_DATAERR, "%s%s is over %d KiB — nothing was sent", what,
+                    where, MESSAGE_MAX / 1024);
     if (!text_check_xml(s, len, &off, &why))
-        return fail(RC_DATAERR, "%s%s: %s at byte %zu — nothing was sent",
-                    what, where, why, off + 1);
+        return fail(RC_DATAERR, "%s%s: %s at byte %zu — nothing was sent", what,
+                    where, why, off + 1);
     return RC_OK;
 }
 
@@ -176,8 +178,8 @@ static int collect(int argc, char **argv, const struct send_opts *so,
             rc = fail(RC_DATAERR, "standard input holds a NUL byte — "
                                   "nothing was sent");
         else if (so->stdin_whole)
-            list_add(msgs, strndup(buf, len && buf[len - 1] == '\n'
-                                            ? len - 1 : len));
+            list_add(msgs,
+                     strndup(buf, len && buf[len - 1] == '\n' ? len - 1 : len));
         else
             split_lines(buf, len, msgs);
         free(buf);
@@ -204,8 +206,7 @@ static void build(struct session *s, struct outbox *ob,
         for (int r = 0; r < nrcpt; r++) {
             session_new_id(s, id, sizeof(id));
             outbox_add(ob, stanza_message(s->ctx, rcpt[r], types[so->type], id,
-                                          msgs->v[m], so->subject,
-                                          so->thread));
+                                          msgs->v[m], so->subject, so->thread));
         }
 }
 
@@ -250,14 +251,16 @@ static void report_bounces(const struct outbox *ob)
 
         if (it->state != OB_BOUNCED)
             continue;
-        fail(RC_REMOTE, "message to '%s' (id %s) bounced: %s (%s)%s%s",
-             it->to, it->id, it->err_cond, it->err_type,
-             it->err_text ? ": " : "", it->err_text ? it->err_text : "");
+        fail(RC_REMOTE, "message to '%s' (id %s) bounced: %s (%s)%s%s", it->to,
+             it->id, it->err_cond, it->err_type, it->err_text ? ": " : "",
+             it->err_text ? it->err_text : "");
         shown++;
     }
     if (total > shown)
-        fail(RC_REMOTE, "%zu more message(s) bounced, %zu of %zu in all — "
-             "--json lists each one", total - shown, total, ob->n);
+        fail(RC_REMOTE,
+             "%zu more message(s) bounced, %zu of %zu in all — "
+             "--json lists each one",
+             total - shown, total, ob->n);
 }
 
 static int dry_run(struct session *s, const struct outbox *ob)
@@ -283,8 +286,8 @@ static int deliver(struct session *s, struct outbox *ob,
     return rc;
 }
 
-static int send_all(struct session *s, const struct send_opts *so,
-                    char **rcpt, int nrcpt, const struct text_list *msgs)
+static int send_all(struct session *s, const struct send_opts *so, char **rcpt,
+                    int nrcpt, const struct text_list *msgs)
 {
     struct outbox ob;
     int rc;

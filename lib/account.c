@@ -19,7 +19,7 @@
 #include "rc.h"
 
 #define PASSWORD_MAX 1024
-#define CONFIG_MAX (1024 * 1024)
+#define CONFIG_MAX   (1024 * 1024)
 
 static char *xstrdup(const char *s)
 {
@@ -311,8 +311,7 @@ static bool is_loopback(const char *host)
         return true;
     if (inet_pton(AF_INET, host, &a4) == 1)
         return (ntohl(a4.s_addr) >> 24) == 127;
-    return inet_pton(AF_INET6, host, &a6) == 1 &&
-           IN6_IS_ADDR_LOOPBACK(&a6);
+    return inet_pton(AF_INET6, host, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
 }
 
 static bool cfg_bool(const char *v)
@@ -348,8 +347,8 @@ static int check_transport(const struct common_opts *c, struct account *a)
 static int fill(const struct common_opts *c, const struct cfg *cfg,
                 const char *sec, const char *cpath, struct account *a)
 {
-    const char *server = pick(c->server, "STANZA_SERVER",
-                              cfg_get(cfg, sec, "server"));
+    const char *server =
+        pick(c->server, "STANZA_SERVER", cfg_get(cfg, sec, "server"));
     const char *jid = pick(c->jid, "STANZA_JID", cfg_get(cfg, sec, "jid"));
     const char *why;
     struct jid *j;
@@ -375,12 +374,12 @@ static int fill(const struct common_opts *c, const struct cfg *cfg,
     a->no_tls = c->no_tls;
     a->ca_file = xstrdup(pick(c->ca_file, NULL, cfg_get(cfg, sec, "ca_file")));
     a->pin = xstrdup(pick(c->pin, NULL, cfg_get(cfg, sec, "pin")));
-    a->resource = xstrdup(pick(c->resource, NULL,
-                               cfg_get(cfg, sec, "resource")));
-    a->client_cert = xstrdup(pick(c->client_cert, NULL,
-                                  cfg_get(cfg, sec, "client_cert")));
-    a->client_key = xstrdup(pick(c->client_key, NULL,
-                                 cfg_get(cfg, sec, "client_key")));
+    a->resource =
+        xstrdup(pick(c->resource, NULL, cfg_get(cfg, sec, "resource")));
+    a->client_cert =
+        xstrdup(pick(c->client_cert, NULL, cfg_get(cfg, sec, "client_cert")));
+    a->client_key =
+        xstrdup(pick(c->client_key, NULL, cfg_get(cfg, sec, "client_key")));
     return check_transport(c, a);
 }
 

@@ -6,16 +6,16 @@
 
 #include "common.h"
 
-struct account {          /* owns all strings; free with account_free() */
-    char *jid;            /* JID to log in as, maybe with a resource */
-    char *password;       /* NULL with a client certificate */
-    char *host;           /* NULL: look up the JID's domain */
-    unsigned short port;  /* 0: default for the mode */
+struct account {         /* owns all strings; free with account_free() */
+    char *jid;           /* JID to log in as, maybe with a resource */
+    char *password;      /* NULL with a client certificate */
+    char *host;          /* NULL: look up the JID's domain */
+    unsigned short port; /* 0: default for the mode */
     bool direct_tls;
     bool insecure;
     bool no_tls;
     char *ca_file;
-    char *pin;            /* lowercase hex SHA-256, no colons */
+    char *pin; /* lowercase hex SHA-256, no colons */
     char *resource;
     char *client_cert;
     char *client_key;

@@ -104,8 +104,7 @@ int cfg_parse(const char *text, struct cfg *c, const char **whyp)
     return 0;
 }
 
-const char *cfg_get(const struct cfg *c, const char *section,
-                    const char *key)
+const char *cfg_get(const struct cfg *c, const char *section, const char *key)
 {
     const char *v = NULL;
 

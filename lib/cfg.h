@@ -7,11 +7,11 @@
 
 struct cfg_entry {
     char *section;
-    char *key;   /* NULL: the entry only records the section */
+    char *key; /* NULL: the entry only records the section */
     char *value;
 };
 
-struct cfg {         /* owns all strings; free with cfg_free() */
+struct cfg { /* owns all strings; free with cfg_free() */
     struct cfg_entry *e;
     size_t n;
 };
@@ -25,8 +25,7 @@ struct cfg {         /* owns all strings; free with cfg_free() */
 int cfg_parse(const char *text, struct cfg *c, const char **why);
 
 /* Returns the value of @key in @section, or NULL. Valid until cfg_free. */
-const char *cfg_get(const struct cfg *c, const char *section,
-                    const char *key);
+const char *cfg_get(const struct cfg *c, const char *section, const char *key);
 
 /* True if any section of @c has @key. */
 bool cfg_has_key(const struct cfg *c, const char *key);

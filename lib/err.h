@@ -7,8 +7,7 @@ void err_set_prog(const char *prog);
 const char *err_prog(void);
 
 /* Prints "PROG: MESSAGE" on stderr and returns @rc. */
-int fail(int rc, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+int fail(int rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Prints "PROG: warning: MESSAGE" on stderr. */
 void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

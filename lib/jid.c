@@ -24,10 +24,10 @@ static bool local_forbidden(uint32_t c)
 
 static bool space_or_control(uint32_t c)
 {
-    return c <= 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0xa0 ||
-           c == 0x1680 || (c >= 0x2000 && c <= 0x200a) || c == 0x2028 ||
-           c == 0x2029 || c == 0x202f || c == 0x205f || c == 0x3000 ||
-           c == 0xfffe || c == 0xffff;
+    return c <= 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0xa0 || c == 0x1680 ||
+           (c >= 0x2000 && c <= 0x200a) || c == 0x2028 || c == 0x2029 ||
+           c == 0x202f || c == 0x205f || c == 0x3000 || c == 0xfffe ||
+           c == 0xffff;
 }
 
 enum part { LOCAL, DOMAIN, RESOURCE };
@@ -94,9 +94,9 @@ static const char *check_domain(const char *s, size_t n)
 static const char *check_part(const char *s, size_t n, enum part p)
 {
     if (n == 0)
-        return p == LOCAL      ? "empty local part"
-               : p == DOMAIN   ? "empty domain"
-                               : "empty resource";
+        return p == LOCAL    ? "empty local part"
+               : p == DOMAIN ? "empty domain"
+                             : "empty resource";
     if (n > JID_PART_MAX)
         return "part longer than 1023 bytes";
     return p == DOMAIN ? check_domain(s, n) : check_chars(s, n, p);
@@ -128,8 +128,8 @@ struct jid *jid_parse(const char *s, const char **why)
         abort();
     j->local = at ? strndup(s, (size_t)(at - s)) : NULL;
     /* a trailing dot is not part of the domain (RFC 7622 §3.2) */
-    j->domain = strndup(dom, dlen > 1 && dom[dlen - 1] == '.' ? dlen - 1
-                                                                : dlen);
+    j->domain =
+        strndup(dom, dlen > 1 && dom[dlen - 1] == '.' ? dlen - 1 : dlen);
     j->resource = slash ? strdup(slash + 1) : NULL;
     return j;
 }

@@ -7,10 +7,10 @@
 
 #define JID_PART_MAX 1023
 
-struct jid {         /* owns all fields; free with jid_free() */
-    char *local;     /* NULL if absent */
+struct jid {     /* owns all fields; free with jid_free() */
+    char *local; /* NULL if absent */
     char *domain;
-    char *resource;  /* NULL if absent */
+    char *resource; /* NULL if absent */
 };
 
 /*

@@ -10,7 +10,7 @@ struct json {
     FILE *f;
     size_t depth;
     size_t cap;
-    bool *need_comma; /* per open container: a member was written */
+    bool *need_comma;       /* per open container: a member was written */
     unsigned long replaced; /* invalid UTF-8 sequences replaced by U+FFFD */
 };
 

@@ -232,8 +232,7 @@ static int check_exact(const struct opt *opts, int argc, char **argv)
     return 0;
 }
 
-static void build(const struct opt *opts, size_t n, struct option *lo,
-                  char *so)
+static void build(const struct opt *opts, size_t n, struct option *lo, char *so)
 {
     size_t k = 0;
 

@@ -30,21 +30,38 @@ struct opt {
     unsigned flags;
 };
 
-#define OPT_BOOL(s, l, v, h) \
-    { OPT_T_BOOL, (s), (l), (v), NULL, (h), 0, NULL, 0 }
-#define OPT_COUNT(s, l, v, h) \
-    { OPT_T_COUNT, (s), (l), (v), NULL, (h), 0, NULL, 0 }
-#define OPT_STRING(s, l, v, a, h) \
-    { OPT_T_STRING, (s), (l), (v), (a), (h), 0, NULL, 0 }
-#define OPT_INT(s, l, v, a, h) \
-    { OPT_T_INT, (s), (l), (v), (a), (h), 0, NULL, 0 }
-#define OPT_SECONDS(s, l, v, h) \
-    { OPT_T_SECONDS, (s), (l), (v), "seconds", (h), 0, NULL, 0 }
-#define OPT_SETINT(s, l, v, val, h) \
-    { OPT_T_SETINT, (s), (l), (v), NULL, (h), (val), NULL, 0 }
-#define OPT_CHOICE(s, l, v, a, c, h) \
-    { OPT_T_CHOICE, (s), (l), (v), (a), (h), 0, (c), 0 }
-#define OPT_END() { OPT_T_END, 0, NULL, NULL, NULL, NULL, 0, NULL, 0 }
+#define OPT_BOOL(s, l, v, h)                             \
+    {                                                    \
+        OPT_T_BOOL, (s), (l), (v), NULL, (h), 0, NULL, 0 \
+    }
+#define OPT_COUNT(s, l, v, h)                             \
+    {                                                     \
+        OPT_T_COUNT, (s), (l), (v), NULL, (h), 0, NULL, 0 \
+    }
+#define OPT_STRING(s, l, v, a, h)                         \
+    {                                                     \
+        OPT_T_STRING, (s), (l), (v), (a), (h), 0, NULL, 0 \
+    }
+#define OPT_INT(s, l, v, a, h)                         \
+    {                                                  \
+        OPT_T_INT, (s), (l), (v), (a), (h), 0, NULL, 0 \
+    }
+#define OPT_SECONDS(s, l, v, h)                                  \
+    {                                                            \
+        OPT_T_SECONDS, (s), (l), (v), "seconds", (h), 0, NULL, 0 \
+    }
+#define OPT_SETINT(s, l, v, val, h)                            \
+    {                                                          \
+        OPT_T_SETINT, (s), (l), (v), NULL, (h), (val), NULL, 0 \
+    }
+#define OPT_CHOICE(s, l, v, a, c, h)                     \
+    {                                                    \
+        OPT_T_CHOICE, (s), (l), (v), (a), (h), 0, (c), 0 \
+    }
+#define OPT_END()                                        \
+    {                                                    \
+        OPT_T_END, 0, NULL, NULL, NULL, NULL, 0, NULL, 0 \
+    }
 
 /*
  * Parses options from @argv[1..] against @opts; stops at the first

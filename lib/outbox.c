@@ -10,7 +10,7 @@
 #include "rc.h"
 
 #define RECONNECT_FIRST_MS 200
-#define RECONNECT_MAX_MS 5000
+#define RECONNECT_MAX_MS   5000
 
 void outbox_init(struct outbox *ob, struct session *s)
 {
@@ -195,8 +195,8 @@ static int bounce_window(struct outbox *ob)
 
 static int timed_out(struct outbox *ob)
 {
-    size_t left = ob->n - outbox_count(ob, OB_CONFIRMED) -
-                  outbox_count(ob, OB_BOUNCED);
+    size_t left =
+        ob->n - outbox_count(ob, OB_CONFIRMED) - outbox_count(ob, OB_BOUNCED);
 
     return fail(RC_TEMPFAIL,
                 "timed out after %.1f s: %zu of %zu message(s) not confirmed "

@@ -20,11 +20,11 @@
 enum ob_state { OB_QUEUED, OB_WRITTEN, OB_CONFIRMED, OB_BOUNCED };
 
 struct ob_item {
-    xmpp_stanza_t *st;  /* owned */
-    const char *id;     /* borrowed from st */
-    const char *to;     /* borrowed from st */
+    xmpp_stanza_t *st; /* owned */
+    const char *id;    /* borrowed from st */
+    const char *to;    /* borrowed from st */
     enum ob_state state;
-    unsigned gen;       /* connection it was last written on */
+    unsigned gen; /* connection it was last written on */
     char *err_type, *err_cond, *err_text; /* a bounce, owned */
 };
 
@@ -32,13 +32,13 @@ struct outbox {
     struct session *s;
     struct ob_item *items;
     size_t n, cap;
-    long bounce_wait_ms; /* how long to wait for late bounces */
+    long bounce_wait_ms;   /* how long to wait for late bounces */
     unsigned handlers_gen; /* connection our handlers are on */
     char ping_id[64];
     unsigned ping_gen;
-    size_t ping_upto;    /* items[0..ping_upto) are covered by the ping */
+    size_t ping_upto; /* items[0..ping_upto) are covered by the ping */
     bool ping_answered;
-    unsigned attempts;   /* connections made */
+    unsigned attempts; /* connections made */
 };
 
 void outbox_init(struct outbox *ob, struct session *s);

@@ -71,8 +71,8 @@ void session_init(struct session *s, const char *cmd)
     err_set_prog(prog);
     if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
         r[0] = (unsigned char)time(NULL);
-    snprintf(s->id_prefix, sizeof(s->id_prefix), "%02x%02x%02x%02x", r[0],
-             r[1], r[2], r[3]);
+    snprintf(s->id_prefix, sizeof(s->id_prefix), "%02x%02x%02x%02x", r[0], r[1],
+             r[2], r[3]);
 }
 
 int session_start(struct session *s, bool streaming)
@@ -80,8 +80,8 @@ int session_start(struct session *s, bool streaming)
     out_init(&s->out, (enum out_mode)s->opt.output, stdout, streaming);
     s->out.quiet = s->opt.quiet;
     if (s->opt.trace && !(s->trace = fopen(s->opt.trace, "we")))
-        return fail(RC_IOERR, "cannot write trace file '%s': %s",
-                    s->opt.trace, strerror(errno));
+        return fail(RC_IOERR, "cannot write trace file '%s': %s", s->opt.trace,
+                    strerror(errno));
     return make_ctx(s);
 }
 
@@ -206,14 +206,30 @@ static void check_pin(struct session *s)
 }
 
 static const char *const stream_errors[] = {
-    "bad-format", "bad-namespace-prefix", "conflict", "connection-timeout",
-    "host-gone", "host-unknown", "improper-addressing",
-    "internal-server-error", "invalid-from", "invalid-id",
-    "invalid-namespace", "invalid-xml", "not-authorized",
-    "policy-violation", "remote-connection-failed", "resource-constraint",
-    "restricted-xml", "see-other-host", "system-shutdown",
-    "undefined-condition", "unsupported-encoding",
-    "unsupported-stanza-type", "unsupported-version", "not-well-formed",
+    "bad-format",
+    "bad-namespace-prefix",
+    "conflict",
+    "connection-timeout",
+    "host-gone",
+    "host-unknown",
+    "improper-addressing",
+    "internal-server-error",
+    "invalid-from",
+    "invalid-id",
+    "invalid-namespace",
+    "invalid-xml",
+    "not-authorized",
+    "policy-violation",
+    "remote-connection-failed",
+    "resource-constraint",
+    "restricted-xml",
+    "see-other-host",
+    "system-shutdown",
+    "undefined-condition",
+    "unsupported-encoding",
+    "unsupported-stanza-type",
+    "unsupported-version",
+    "not-well-formed",
 };
 
 static const char *server_name(const struct session *s)
@@ -240,22 +256,27 @@ static void classify(struct session *s, int error, xmpp_stream_error_t *se,
     const char *host = server_name(s);
 
     if (s->cert_err[0] && s->acct.pin)
-        why(s, RC_NOPERM, "%s — if the server's certificate changed, "
-            "check the new one and update the pin", s->cert_err);
+        why(s, RC_NOPERM,
+            "%s — if the server's certificate changed, "
+            "check the new one and update the pin",
+            s->cert_err);
     else if (s->cert_err[0])
         why(s, RC_NOPERM, "%s — use --ca-file or --pin to trust it",
             s->cert_err);
     else if (s->auth_failed)
-        why(s, RC_NOPERM, "authentication as '%s' failed — check the "
-                          "password", s->acct.jid);
+        why(s, RC_NOPERM,
+            "authentication as '%s' failed — check the "
+            "password",
+            s->acct.jid);
     else if (s->no_mechanism)
         why(s, RC_NOPERM, "%s offers no way to log in that stanza can use%s",
-            host, s->acct.no_tls ? " — it may require TLS (drop --no-tls)"
-                                 : "");
+            host,
+            s->acct.no_tls ? " — it may require TLS (drop --no-tls)" : "");
     else if (se)
         why(s, RC_PROTOCOL, "stream error from %s: %s%s%s", host,
             se->type < sizeof(stream_errors) / sizeof(*stream_errors)
-                ? stream_errors[se->type] : "unknown",
+                ? stream_errors[se->type]
+                : "unknown",
             se->text ? ": " : "", se->text ? se->text : "");
     else if (s->tls_missing)
         why(s, RC_UNAVAILABLE, "%s does not offer TLS — try --direct-tls",
@@ -269,8 +290,7 @@ static void classify(struct session *s, int error, xmpp_stream_error_t *se,
         why(s, RC_UNAVAILABLE, "cannot connect to %s: %s", host,
             strerror(error));
     else
-        why(s, RC_UNAVAILABLE, "%s closed the connection during login",
-            host);
+        why(s, RC_UNAVAILABLE, "%s closed the connection during login", host);
 }
 
 static void conn_cb(xmpp_conn_t *conn, xmpp_conn_event_t ev, int error,
@@ -338,8 +358,8 @@ static char *login_jid(const struct account *a)
 static void configure(struct session *s)
 {
     const struct account *a = &s->acct;
-    long flags = a->no_tls ? XMPP_CONN_FLAG_DISABLE_TLS
-                           : XMPP_CONN_FLAG_MANDATORY_TLS;
+    long flags =
+        a->no_tls ? XMPP_CONN_FLAG_DISABLE_TLS : XMPP_CONN_FLAG_MANDATORY_TLS;
     char *jid = login_jid(a);
 
     if (a->direct_tls)
@@ -398,8 +418,10 @@ static int start_connect(struct session *s)
     if (xmpp_connect_client(s->conn, a->host, port, conn_cb, s) != 0) {
         tls_trust_restore();
         s->state = S_DOWN;
-        return why(s, RC_UNAVAILABLE, "cannot connect to %s: no address "
-                   "found or connection failed", server_name(s));
+        return why(s, RC_UNAVAILABLE,
+                   "cannot connect to %s: no address "
+                   "found or connection failed",
+                   server_name(s));
     }
     return RC_OK;
 }
@@ -420,9 +442,10 @@ int session_connect(struct session *s)
         return s->rc = rc;
     rc = session_wait(s, is_online, s);
     if (rc == RC_TEMPFAIL && s->state != S_DOWN)
-        why(s, RC_TEMPFAIL, "timed out connecting to %s after %.1f s — "
-            "is the server up? (--timeout)", server_name(s),
-            (double)s->opt.timeout_ms / 1000.0);
+        why(s, RC_TEMPFAIL,
+            "timed out connecting to %s after %.1f s — "
+            "is the server up? (--timeout)",
+            server_name(s), (double)s->opt.timeout_ms / 1000.0);
     return s->rc = rc;
 }
 
@@ -430,8 +453,10 @@ int session_connect(struct session *s)
  * for the server to close: we close now. */
 static int bad_xml(struct session *s)
 {
-    why(s, RC_PROTOCOL, "%s sent data that is not well-formed XML — a "
-        "server bug, or not an XMPP server", server_name(s));
+    why(s, RC_PROTOCOL,
+        "%s sent data that is not well-formed XML — a "
+        "server bug, or not an XMPP server",
+        server_name(s));
     s->state = S_CLOSING;
     xmpp_disconnect(s->conn);
     return RC_PROTOCOL;
@@ -445,7 +470,8 @@ int session_wait(struct session *s, bool (*done)(void *), void *arg)
         if (done && done(arg))
             return RC_OK;
         if (got_signal)
-            return why(s, got_signal == SIGINT ? RC_INTERRUPTED : 128 + got_signal,
+            return why(s,
+                       got_signal == SIGINT ? RC_INTERRUPTED : 128 + got_signal,
                        "interrupted");
         if (s->bad_xml && s->state != S_DOWN && s->state != S_CLOSING)
             return bad_xml(s);
@@ -500,7 +526,7 @@ void session_close(struct session *s)
 
 struct iq_wait {
     struct session *s;
-    const char *to;           /* who must answer; NULL: our server */
+    const char *to; /* who must answer; NULL: our server */
     xmpp_stanza_t *reply;
 };
 

@@ -20,29 +20,29 @@
 enum session_state { S_IDLE, S_CONNECTING, S_ONLINE, S_CLOSING, S_DOWN };
 
 struct session {
-    const char *cmd;          /* "send": for messages */
-    struct common_opts opt;   /* filled by OPT_COMMON() */
+    const char *cmd;        /* "send": for messages */
+    struct common_opts opt; /* filled by OPT_COMMON() */
     struct account acct;
     bool acct_loaded;
     struct out out;
     xmpp_ctx_t *ctx;
     xmpp_conn_t *conn;
-    int fd;                   /* our socket, -1 if none */
+    int fd; /* our socket, -1 if none */
     enum session_state state;
-    unsigned gen;             /* counts connections */
-    int rc;                   /* why the last connection ended */
-    long long deadline;       /* CLOCK_MONOTONIC ms; 0: not started */
+    unsigned gen;       /* counts connections */
+    int rc;             /* why the last connection ended */
+    long long deadline; /* CLOCK_MONOTONIC ms; 0: not started */
     FILE *trace;
     char id_prefix[12];
     unsigned long id_seq;
     /* clues about a failure, gathered from libstrophe's callbacks */
     bool auth_failed, no_mechanism, tls_failed, tls_missing;
-    int sock_error;           /* errno of a failed connect() */
-    bool pin_checked;         /* --pin compared with the leaf */
-    bool bad_xml;             /* the server sent malformed XML */
+    int sock_error;   /* errno of a failed connect() */
+    bool pin_checked; /* --pin compared with the leaf */
+    bool bad_xml;     /* the server sent malformed XML */
     char cert_err[256];
-    char why[512];            /* the last failure, for session_report() */
-    struct session *next;     /* registry of live sessions */
+    char why[512];        /* the last failure, for session_report() */
+    struct session *next; /* registry of live sessions */
 };
 
 /* Prepares @s for option parsing; @cmd names the subcommand. */

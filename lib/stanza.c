@@ -17,10 +17,9 @@ static void add_text_child(xmpp_stanza_t *parent, const char *name,
     xmpp_stanza_release(el);
 }
 
-xmpp_stanza_t *stanza_message(xmpp_ctx_t *ctx, const char *to,
-                              const char *type, const char *id,
-                              const char *body, const char *subject,
-                              const char *thread)
+xmpp_stanza_t *stanza_message(xmpp_ctx_t *ctx, const char *to, const char *type,
+                              const char *id, const char *body,
+                              const char *subject, const char *thread)
 {
     xmpp_stanza_t *m = xmpp_message_new(ctx, type, to, id);
 

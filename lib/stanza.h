@@ -6,17 +6,16 @@
 
 #include <strophe.h>
 
-#define NS_PING "urn:xmpp:ping"
+#define NS_PING    "urn:xmpp:ping"
 #define NS_STANZAS "urn:ietf:params:xml:ns:xmpp-stanzas"
 
 /*
  * Returns a new <message/>; @type, @subject, @thread may be NULL. The
  * caller releases it.
  */
-xmpp_stanza_t *stanza_message(xmpp_ctx_t *ctx, const char *to,
-                              const char *type, const char *id,
-                              const char *body, const char *subject,
-                              const char *thread);
+xmpp_stanza_t *stanza_message(xmpp_ctx_t *ctx, const char *to, const char *type,
+                              const char *id, const char *body,
+                              const char *subject, const char *thread);
 
 /* Returns a new XEP-0199 ping iq to @to (NULL: our server). */
 xmpp_stanza_t *stanza_ping(xmpp_ctx_t *ctx, const char *to, const char *id);

@@ -72,8 +72,8 @@ int tls_pem_sha256(const char *pem, char *hex)
     return rc;
 }
 
-int tls_cert_refuse(const xmpp_tlscert_t *cert, const char *errmsg,
-                    char *err, size_t errlen)
+int tls_cert_refuse(const xmpp_tlscert_t *cert, const char *errmsg, char *err,
+                    size_t errlen)
 {
     const char *subject = xmpp_tlscert_get_string(cert, XMPP_CERT_SUBJECT);
 
@@ -83,8 +83,7 @@ int tls_cert_refuse(const xmpp_tlscert_t *cert, const char *errmsg,
     return 0;
 }
 
-bool tls_pin_matches(const char *pem, const char *pin, char *err,
-                     size_t errlen)
+bool tls_pin_matches(const char *pem, const char *pin, char *err, size_t errlen)
 {
     char fp[65];
 

@@ -24,8 +24,8 @@ void tls_trust_restore(void);
  * The certfail decision for @cert without a pin: refuse, and write why to
  * @err. Returns 0.
  */
-int tls_cert_refuse(const xmpp_tlscert_t *cert, const char *errmsg,
-                    char *err, size_t errlen);
+int tls_cert_refuse(const xmpp_tlscert_t *cert, const char *errmsg, char *err,
+                    size_t errlen);
 
 /*
  * True if the PEM certificate @pem has the SHA-256 fingerprint @pin (64

@@ -18,7 +18,7 @@ char *trace_mask(const char *s, const char *secret);
  * with @pretty indented over several lines, each starting with DIR, when
  * @xml is one complete element (a stream header is not).
  */
-void trace_write(FILE *f, const char *dir, const char *xml,
-                 const char *secret, bool pretty);
+void trace_write(FILE *f, const char *dir, const char *xml, const char *secret,
+                 bool pretty);
 
 #endif

@@ -29,7 +29,8 @@ static inline void is_str_(const char *got, const char *want, const char *name,
 }
 
 #define ok(cond, name) ok_((cond), (name), __FILE__, __LINE__)
-#define is_str(got, want, name) is_str_((got), (want), (name), __FILE__, __LINE__)
+#define is_str(got, want, name) \
+    is_str_((got), (want), (name), __FILE__, __LINE__)
 
 static inline int done_testing(void)
 {

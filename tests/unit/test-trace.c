@@ -198,8 +198,10 @@ static void check_pretty(void)
 
     if (!f)
         abort();
-    trace_write(f, ">>", "<message to='a@b'><body>s3cret &amp; x</body>"
-                "<x xmlns='y'/></message>", "s3cret", true);
+    trace_write(f, ">>",
+                "<message to='a@b'><body>s3cret &amp; x</body>"
+                "<x xmlns='y'/></message>",
+                "s3cret", true);
     trace_write(f, "<<", "<stream:stream version='1.0'>", NULL, true);
     trace_write(f, ">>", "<auth " SASLQ ">AHUAcA==</auth>", NULL, true);
     fclose(f);
@@ -209,8 +211,8 @@ static void check_pretty(void)
            ">>   <x xmlns=\"y\"/>\n"
            ">> </message>\n"
            "<< <stream:stream version='1.0'>\n"
-           ">> <auth " "xmlns=\"urn:ietf:params:xml:ns:xmpp-sasl\">" R
-           "</auth>\n",
+           ">> <auth "
+           "xmlns=\"urn:ietf:params:xml:ns:xmpp-sasl\">" R "</auth>\n",
            "trace_write: pretty, every line marked, a stream header as is");
     free(buf);
 }
