@@ -280,6 +280,7 @@ static int deliver(struct session *s, struct outbox *ob,
     int rc;
 
     ob->bounce_wait_ms = so->bounce_wait_ms;
+    ob->keep_stanzas = s->out.mode == OUT_XML; /* printed at the end */
     rc = outbox_deliver(ob);
     report_bounces(ob);
     print_results(s, ob);

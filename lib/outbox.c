@@ -30,8 +30,10 @@ void outbox_add(struct outbox *ob, xmpp_stanza_t *st)
     it = &ob->items[ob->n++];
     memset(it, 0, sizeof(*it));
     it->st = st;
-    it->id = xmpp_stanza_get_id(st);
-    it->to = xmpp_stanza_get_to(st);
+    it->id = strdup(xmpp_stanza_get_id(st));
+    it->to = strdup(xmpp_stanza_get_to(st));
+    if (!it->id || !it->to)
+        abort();
 }
 
 size_t outbox_count(const struct outbox *ob, enum ob_state state)
@@ -90,9 +92,18 @@ static int bounce_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
     return 1;
 }
 
+static struct ob_ping *find_ping(struct outbox *ob, const char *id)
+{
+    for (size_t i = 0; i < ob->npings; i++)
+        if (id && strcmp(ob->pings[i].id, id) == 0)
+            return &ob->pings[i];
+    return NULL;
+}
+
 static int ping_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 {
     struct outbox *ob = ud;
+    struct ob_ping *p = find_ping(ob, xmpp_stanza_get_id(st));
     const char *from = xmpp_stanza_get_from(st);
     const char *jid = ob->s->acct.jid, *domain = strchr(jid, '@') + 1;
 
@@ -101,26 +112,51 @@ static int ping_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
     if (from && strncmp(from, domain, strcspn(domain, "/")) != 0 &&
         !jid_bare_equal(from, jid))
         return 1;
-    ob->ping_answered = true; /* even an error answer proves the order */
+    if (p)
+        p->answered = true; /* even an error answer proves the order */
     return 0;
 }
 
-static void send_ping(struct outbox *ob)
+static void send_ping(struct outbox *ob, size_t from, size_t upto)
 {
     struct session *s = ob->s;
+    struct ob_ping *p = &ob->pings[ob->npings++];
     xmpp_stanza_t *ping;
 
-    session_new_id(s, ob->ping_id, sizeof(ob->ping_id));
-    ob->ping_answered = false;
-    ob->ping_gen = s->gen;
-    ob->ping_upto = ob->n;
-    xmpp_id_handler_add(s->conn, ping_cb, ob->ping_id, ob);
-    ping = stanza_ping(s->ctx, NULL, ob->ping_id);
+    session_new_id(s, p->id, sizeof(p->id));
+    p->from = from;
+    p->upto = upto;
+    p->gen = s->gen;
+    p->answered = false;
+    xmpp_id_handler_add(s->conn, ping_cb, p->id, ob);
+    ping = stanza_ping(s->ctx, NULL, p->id);
     xmpp_send(s->conn, ping);
     xmpp_stanza_release(ping);
 }
 
-static void write_queued(struct outbox *ob)
+/* Writes the next window of queued stanzas and the ping that confirms
+ * them. Returns false if there was nothing to write. */
+static bool write_window(struct outbox *ob)
+{
+    struct session *s = ob->s;
+    size_t from = ob->next, written = 0;
+
+    while (ob->next < ob->n && written < OB_WINDOW) {
+        struct ob_item *it = &ob->items[ob->next++];
+
+        if (it->state != OB_QUEUED)
+            continue;
+        xmpp_send(s->conn, it->st);
+        it->state = OB_WRITTEN;
+        it->gen = s->gen;
+        written++;
+    }
+    if (written)
+        send_ping(ob, from, ob->next);
+    return written > 0;
+}
+
+static void fill(struct outbox *ob)
 {
     struct session *s = ob->s;
 
@@ -128,37 +164,45 @@ static void write_queued(struct outbox *ob)
         xmpp_handler_add(s->conn, bounce_cb, NULL, "message", "error", ob);
         ob->handlers_gen = s->gen;
     }
-    for (size_t i = 0; i < ob->n; i++) {
+    while (ob->npings < OB_PINGS && write_window(ob))
+        ;
+}
+
+static bool oldest_answered(void *arg)
+{
+    struct outbox *ob = arg;
+
+    return ob->npings > 0 && ob->pings[0].answered;
+}
+
+/* The oldest ping was answered: what it covers is confirmed. */
+static void confirm_oldest(struct outbox *ob)
+{
+    struct ob_ping *p = &ob->pings[0];
+
+    for (size_t i = p->from; i < p->upto; i++) {
         struct ob_item *it = &ob->items[i];
 
-        if (it->state != OB_QUEUED)
+        if (it->state != OB_WRITTEN || it->gen != p->gen)
             continue;
-        xmpp_send(s->conn, it->st);
-        it->state = OB_WRITTEN;
-        it->gen = s->gen;
+        it->state = OB_CONFIRMED;
+        if (!ob->keep_stanzas) {
+            xmpp_stanza_release(it->st);
+            it->st = NULL;
+        }
     }
-    send_ping(ob);
+    memmove(&ob->pings[0], &ob->pings[1], --ob->npings * sizeof(*p));
 }
 
-static bool ping_done(void *arg)
-{
-    return ((struct outbox *)arg)->ping_answered;
-}
-
-static void confirm_written(struct outbox *ob)
-{
-    for (size_t i = 0; i < ob->ping_upto; i++)
-        if (ob->items[i].state == OB_WRITTEN &&
-            ob->items[i].gen == ob->ping_gen)
-            ob->items[i].state = OB_CONFIRMED;
-}
-
-/* After a lost connection: whatever was written is unknown again. */
+/* After a lost connection: whatever was written is unknown again, and
+ * the pings in flight died with the connection. */
 static void requeue(struct outbox *ob)
 {
     for (size_t i = 0; i < ob->n; i++)
         if (ob->items[i].state == OB_WRITTEN)
             ob->items[i].state = OB_QUEUED;
+    ob->npings = 0;
+    ob->next = 0;
 }
 
 static int connect_again(struct outbox *ob)
@@ -204,18 +248,23 @@ static int timed_out(struct outbox *ob)
                 (double)ob->s->opt.timeout_ms / 1000.0, left, ob->n);
 }
 
+static bool pending(const struct outbox *ob)
+{
+    return outbox_count(ob, OB_QUEUED) || outbox_count(ob, OB_WRITTEN);
+}
+
 int outbox_deliver(struct outbox *ob)
 {
     struct session *s = ob->s;
     int rc;
 
-    while (outbox_count(ob, OB_QUEUED) || outbox_count(ob, OB_WRITTEN)) {
+    while (pending(ob)) {
         if (s->state != S_ONLINE && (rc = connect_again(ob)) != RC_OK)
             return session_report(s);
-        write_queued(ob);
-        rc = session_wait(s, ping_done, ob);
+        fill(ob);
+        rc = session_wait(s, oldest_answered, ob);
         if (rc == RC_OK) {
-            confirm_written(ob);
+            confirm_oldest(ob);
             continue;
         }
         if (rc == RC_TEMPFAIL && s->state == S_ONLINE)
@@ -233,7 +282,10 @@ int outbox_deliver(struct outbox *ob)
 void outbox_free(struct outbox *ob)
 {
     for (size_t i = 0; i < ob->n; i++) {
-        xmpp_stanza_release(ob->items[i].st);
+        if (ob->items[i].st)
+            xmpp_stanza_release(ob->items[i].st);
+        free(ob->items[i].id);
+        free(ob->items[i].to);
         free(ob->items[i].err_type);
         free(ob->items[i].err_cond);
         free(ob->items[i].err_text);

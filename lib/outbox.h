@@ -20,24 +20,36 @@
 enum ob_state { OB_QUEUED, OB_WRITTEN, OB_CONFIRMED, OB_BOUNCED };
 
 struct ob_item {
-    xmpp_stanza_t *st; /* owned */
-    const char *id;    /* borrowed from st */
-    const char *to;    /* borrowed from st */
+    xmpp_stanza_t *st; /* owned; released once confirmed unless kept */
+    char *id;          /* owned */
+    char *to;          /* owned */
     enum ob_state state;
     unsigned gen; /* connection it was last written on */
     char *err_type, *err_cond, *err_text; /* a bounce, owned */
 };
+
+/* A ping in flight: its answer confirms items[from..upto) written on
+ * connection gen. */
+struct ob_ping {
+    char id[64];
+    size_t from, upto;
+    unsigned gen;
+    bool answered;
+};
+
+#define OB_WINDOW 1000 /* stanzas per ping */
+#define OB_PINGS  16   /* pings in flight: up to 16000 unconfirmed stanzas */
 
 struct outbox {
     struct session *s;
     struct ob_item *items;
     size_t n, cap;
     long bounce_wait_ms;   /* how long to wait for late bounces */
+    bool keep_stanzas;     /* do not release confirmed stanzas */
     unsigned handlers_gen; /* connection our handlers are on */
-    char ping_id[64];
-    unsigned ping_gen;
-    size_t ping_upto; /* items[0..ping_upto) are covered by the ping */
-    bool ping_answered;
+    struct ob_ping pings[OB_PINGS];
+    size_t npings;     /* in flight, oldest first */
+    size_t next;       /* first item not yet written on this connection */
     unsigned attempts; /* connections made */
 };
 
