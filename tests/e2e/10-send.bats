@@ -388,3 +388,12 @@ fake_server() { # MODE: starts tests/server/fakeserver.py, sets $fake_port
         --server "127.0.0.1:$XMPP_PORT" -j "alice@$XMPP_DOMAIN" "bob@$XMPP_DOMAIN" hi
     [ "$stderr" = "stanza send: 127.0.0.1 offers no way to log in that stanza can use — it may require TLS (drop --no-tls)" ]
 }
+
+@test "send: 2500 lines are confirmed window by window, one ping per 1000 messages" {
+    seq 1 2500 >"$BATS_TEST_TMPDIR/lines"
+    run -0 --separate-stderr as_alice send --json --trace "$BATS_TEST_TMPDIR/t" \
+        "admin@$XMPP_DOMAIN" <"$BATS_TEST_TMPDIR/lines"
+    [ "$(jq '[.[] | select(.confirmed)] | length' <<<"$output")" -eq 2500 ]
+    [ "$(grep -c '^>> <iq [^>]*type="get"><ping xmlns="urn:xmpp:ping"/></iq>$' "$BATS_TEST_TMPDIR/t")" -eq 3 ]
+    [ "$(grep -c '^<< <iq [^>]*type="result"' "$BATS_TEST_TMPDIR/t")" -ge 4 ] # bind + 3 pings
+}
