@@ -18,6 +18,7 @@ struct cmd {
     const char *summary;
 };
 
+int cmd_listen(int argc, char **argv);
 int cmd_send(int argc, char **argv);
 
 #endif

@@ -17,6 +17,8 @@
 
 static const struct cmd commands[] = {
     /* sorted; a test checks */
+    { "listen", cmd_listen, CMD_STREAMS,
+      "print incoming stanzas; run a command for each" },
     { "send", cmd_send, 0, "send messages and wait until the server confirms" },
 };
 

@@ -145,23 +145,6 @@ static void split_lines(char *buf, size_t len, struct text_list *msgs)
     }
 }
 
-static int check_text(const char *what, size_t index, const char *s)
-{
-    size_t len = strlen(s), off;
-    const char *why;
-    char where[48] = "";
-
-    if (index)
-        snprintf(where, sizeof(where), " %zu", index);
-    if (len > MESSAGE_MAX)
-        return fail(RC_DATAERR, "%s%s is over %d KiB — nothing was sent", what,
-                    where, MESSAGE_MAX / 1024);
-    if (!text_check_xml(s, len, &off, &why))
-        return fail(RC_DATAERR, "%s%s: %s at byte %zu — nothing was sent", what,
-                    where, why, off + 1);
-    return RC_OK;
-}
-
 static int collect(int argc, char **argv, const struct send_opts *so,
                    struct text_list *msgs)
 {
@@ -189,9 +172,10 @@ static int collect(int argc, char **argv, const struct send_opts *so,
     if (msgs->n == 0 || (msgs->n == 1 && !*msgs->v[0]))
         return fail(RC_DATAERR, "nothing to send: the message is empty");
     for (size_t i = 0; i < msgs->n; i++)
-        if ((rc = check_text(argc > 0 || so->stdin_whole ? "message" : "line",
-                             argc > 0 || so->stdin_whole ? 0 : i + 1,
-                             msgs->v[i])) != RC_OK)
+        if ((rc = text_check_input(argc > 0 || so->stdin_whole ? "message"
+                                                               : "line",
+                                   argc > 0 || so->stdin_whole ? 0 : i + 1,
+                                   msgs->v[i], MESSAGE_MAX)) != RC_OK)
             return rc;
     return RC_OK;
 }
@@ -328,8 +312,10 @@ int cmd_send(int argc, char **argv)
         return RC_USAGE;
     if ((rc = split_args(argc, argv, &nrcpt, &msg)) != RC_OK)
         return rc;
-    if ((so.subject && (rc = check_text("subject", 0, so.subject))) ||
-        (so.thread && (rc = check_text("thread", 0, so.thread))))
+    if ((so.subject &&
+         (rc = text_check_input("subject", 0, so.subject, MESSAGE_MAX))) ||
+        (so.thread &&
+         (rc = text_check_input("thread", 0, so.thread, MESSAGE_MAX))))
         return rc;
     rc = collect(argc - msg, argv + msg, &so, &msgs);
     if (rc == RC_OK && (rc = session_start(&s, false)) == RC_OK)

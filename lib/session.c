@@ -66,6 +66,7 @@ void session_init(struct session *s, const char *cmd)
     memset(s, 0, sizeof(*s));
     s->cmd = cmd;
     s->fd = -1;
+    s->tick_ms = 1000;
     common_init(&s->opt);
     snprintf(prog, sizeof(prog), "stanza %s", cmd);
     err_set_prog(prog);
@@ -366,6 +367,8 @@ static void configure(struct session *s)
         flags |= XMPP_CONN_FLAG_LEGACY_SSL;
     if (a->insecure)
         flags |= XMPP_CONN_FLAG_TRUST_TLS;
+    if (s->no_sm)
+        flags |= XMPP_CONN_FLAG_DISABLE_SM;
     xmpp_conn_set_flags(s->conn, flags);
     xmpp_conn_set_jid(s->conn, jid);
     free(jid);
@@ -480,7 +483,8 @@ int session_wait(struct session *s, bool (*done)(void *), void *arg)
         if ((left = session_left(s)) == 0)
             return RC_TEMPFAIL;
         quickack(s);
-        xmpp_run_once(s->ctx, (unsigned long)(left < 1000 ? left : 1000));
+        xmpp_run_once(s->ctx,
+                      (unsigned long)(left < s->tick_ms ? left : s->tick_ms));
     }
 }
 

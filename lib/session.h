@@ -32,6 +32,8 @@ struct session {
     unsigned gen;       /* counts connections */
     int rc;             /* why the last connection ended */
     long long deadline; /* CLOCK_MONOTONIC ms; 0: not started */
+    long tick_ms;       /* longest sleep per turn of the loop */
+    bool no_sm;         /* no XEP-0198 (short-lived receivers) */
     FILE *trace;
     char id_prefix[12];
     unsigned long id_seq;

@@ -3,8 +3,7 @@
 
 #include <string.h>
 
-static void add_text_child(xmpp_stanza_t *parent, const char *name,
-                           const char *text)
+void stanza_add_text(xmpp_stanza_t *parent, const char *name, const char *text)
 {
     xmpp_ctx_t *ctx = xmpp_stanza_get_context(parent);
     xmpp_stanza_t *el = xmpp_stanza_new(ctx), *t = xmpp_stanza_new(ctx);
@@ -24,11 +23,11 @@ xmpp_stanza_t *stanza_message(xmpp_ctx_t *ctx, const char *to, const char *type,
     xmpp_stanza_t *m = xmpp_message_new(ctx, type, to, id);
 
     if (subject)
-        add_text_child(m, "subject", subject);
+        stanza_add_text(m, "subject", subject);
     if (body)
-        add_text_child(m, "body", body);
+        stanza_add_text(m, "body", body);
     if (thread)
-        add_text_child(m, "thread", thread);
+        stanza_add_text(m, "thread", thread);
     return m;
 }
 

@@ -3,6 +3,9 @@
 
 #include <string.h>
 
+#include "err.h"
+#include "rc.h"
+
 size_t utf8_decode(const char *str, size_t n, uint32_t *cp)
 {
     const unsigned char *s = (const unsigned char *)str;
@@ -88,4 +91,21 @@ void text_put_safe(FILE *f, const char *s, bool keep_nl)
         fwrite(s + i, 1, len, f);
         i += len;
     }
+}
+
+int text_check_input(const char *what, size_t index, const char *s, size_t max)
+{
+    size_t len = strlen(s), off;
+    const char *why;
+    char where[32] = "";
+
+    if (index)
+        snprintf(where, sizeof(where), " %zu", index);
+    if (max && len > max)
+        return fail(RC_DATAERR, "%s%s is over %zu KiB — nothing was sent", what,
+                    where, max / 1024);
+    if (!text_check_xml(s, len, &off, &why))
+        return fail(RC_DATAERR, "%s%s: %s at byte %zu — nothing was sent", what,
+                    where, why, off + 1);
+    return RC_OK;
 }

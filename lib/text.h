@@ -25,6 +25,14 @@ bool text_xml_char(uint32_t cp);
 bool text_check_xml(const char *s, size_t n, size_t *off, const char **why);
 
 /*
+ * Checks text we are about to send: valid UTF-8, no character XML
+ * forbids, at most @max bytes (0: no limit). On failure prints
+ * "WHAT[ INDEX]: why — nothing was sent" (INDEX if not 0) and returns
+ * RC_DATAERR; otherwise RC_OK.
+ */
+int text_check_input(const char *what, size_t index, const char *s, size_t max);
+
+/*
  * Writes @s to @f for a terminal: invalid UTF-8, C0/C1 controls (but
  * tab and, if @keep_nl, newline), DEL and bidi overrides become U+FFFD.
  */

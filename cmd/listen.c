@@ -1,0 +1,375 @@
+/* cmd/listen.c - `stanza listen`: every incoming stanza as a record */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "cmd.h"
+#include "lib/err.h"
+#include "lib/exec.h"
+#include "lib/jid.h"
+#include "lib/opt.h"
+#include "lib/rc.h"
+#include "lib/record.h"
+#include "lib/respond.h"
+#include "lib/session.h"
+#include "lib/stanza.h"
+#include "lib/text.h"
+
+#define RECONNECT_FIRST_MS 500
+#define RECONNECT_MAX_MS   60000
+#define DRAIN_MS           5000
+
+static const char *const listen_usage[] = {
+    "stanza listen [options]",
+    NULL,
+};
+
+static const char *const kinds[] = { "any", "message", "presence", "iq", NULL };
+static const char *const shows[] = { "available", "away", "chat",
+                                     "dnd",       "xa",   NULL };
+
+struct listen {
+    struct session *s;
+    int kind; /* index in kinds[] */
+    const char *type;
+    const char *from;
+    long count; /* 0: no limit */
+    long until_ms;
+    int show;
+    const char *status;
+    long priority;
+    bool priority_set;
+    const char *exec;
+    bool reply;
+    bool no_reconnect;
+    const char *version_name;
+    long seen; /* stanzas that matched */
+    struct execq jobs;
+};
+
+static bool from_matches(const char *want, const char *from)
+{
+    if (!from)
+        return false;
+    if (strchr(want, '/'))
+        return strcmp(want, from) == 0;
+    return jid_bare_equal(want, from);
+}
+
+static bool matches(const struct listen *L, xmpp_stanza_t *st)
+{
+    const char *name = xmpp_stanza_get_name(st);
+    const char *type = xmpp_stanza_get_type(st);
+
+    if (!name || (strcmp(name, "message") && strcmp(name, "presence") &&
+                  strcmp(name, "iq")))
+        return false; /* stream-level elements are not stanzas */
+    if (L->kind && strcmp(name, kinds[L->kind]) != 0)
+        return false;
+    if (L->type && (!type || strcmp(type, L->type) != 0))
+        return false;
+    return !L->from || from_matches(L->from, xmpp_stanza_get_from(st));
+}
+
+/* The JSON record of @st, for --exec; the caller frees it. */
+static char *json_record(xmpp_stanza_t *st, size_t *len)
+{
+    char *buf = NULL;
+    FILE *f = open_memstream(&buf, len);
+    struct out o;
+
+    if (!f)
+        abort();
+    out_init(&o, OUT_JSON, f, false);
+    record_print(&o, st);
+    json_free(&o.json);
+    fclose(f);
+    return buf;
+}
+
+static char *env_var(const char *name, const char *v)
+{
+    char *s;
+
+    if (asprintf(&s, "%s=%s", name, v ? v : "") < 0)
+        abort();
+    return s;
+}
+
+static const char *body_of(xmpp_stanza_t *st)
+{
+    xmpp_stanza_t *b = xmpp_stanza_get_child_by_name(st, "body");
+    xmpp_stanza_t *t = b ? xmpp_stanza_get_children(b) : NULL;
+
+    return t && xmpp_stanza_is_text(t) ? xmpp_stanza_get_text_ptr(t) : NULL;
+}
+
+static void run_exec(struct listen *L, xmpp_stanza_t *st)
+{
+    char *env[5];
+    size_t len = 0;
+    char *rec = json_record(st, &len);
+    xmpp_stanza_t *keep = L->reply ? xmpp_stanza_copy(st) : NULL;
+
+    env[0] = env_var("STANZA_FROM", xmpp_stanza_get_from(st));
+    env[1] = env_var("STANZA_BODY", body_of(st));
+    env[2] = env_var("STANZA_TYPE", xmpp_stanza_get_type(st));
+    env[3] = env_var("STANZA_ID", xmpp_stanza_get_id(st));
+    env[4] = NULL;
+    if (exec_submit(&L->jobs, L->exec, rec, len, (const char *const *)env,
+                    L->reply, keep) != 0) {
+        warn("--exec: cannot pass the record to the command");
+        if (keep)
+            xmpp_stanza_release(keep);
+    }
+    for (size_t i = 0; i < 4; i++)
+        free(env[i]);
+    free(rec);
+}
+
+static int on_stanza(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
+{
+    struct listen *L = ud;
+
+    (void)conn;
+    if ((L->count && L->seen >= L->count) || !matches(L, st))
+        return 1;
+    L->seen++;
+    record_print(&L->s->out, st);
+    if (L->exec)
+        run_exec(L, st);
+    return 1;
+}
+
+/* The reply to @orig carrying @text: same type and thread; a groupchat
+ * message goes to the room. */
+static xmpp_stanza_t *reply_to(struct session *s, xmpp_stanza_t *orig,
+                               const char *text)
+{
+    const char *type = xmpp_stanza_get_type(orig);
+    const char *from = xmpp_stanza_get_from(orig);
+    xmpp_stanza_t *th = xmpp_stanza_get_child_by_name(orig, "thread");
+    char *thread = th ? xmpp_stanza_get_text(th) : NULL;
+    char id[64], *to = NULL;
+    struct jid *j = NULL;
+    xmpp_stanza_t *m;
+
+    if (type && !strcmp(type, "groupchat") && (j = jid_parse(from, NULL)))
+        to = jid_bare(j);
+    session_new_id(s, id, sizeof(id));
+    m = stanza_message(s->ctx, to ? to : from,
+                       type && strcmp(type, "error") ? type : "chat", id, text,
+                       NULL, thread);
+    jid_free(j);
+    free(to);
+    if (thread)
+        xmpp_free(s->ctx, thread);
+    return m;
+}
+
+static void send_reply(struct listen *L, xmpp_stanza_t *orig, char *out,
+                       size_t len)
+{
+    size_t off;
+    const char *why;
+    xmpp_stanza_t *m;
+
+    while (len && (out[len - 1] == '\n' || out[len - 1] == '\r'))
+        out[--len] = '\0';
+    if (!len || !xmpp_stanza_get_from(orig) ||
+        strcmp(xmpp_stanza_get_name(orig), "message") != 0)
+        return;
+    if (!text_check_xml(out, len, &off, &why) || memchr(out, '\0', len)) {
+        warn("--reply: not sent: the command's output has %s at byte %zu", why,
+             off + 1);
+        return;
+    }
+    if (L->s->state != S_ONLINE) {
+        warn("--reply: not sent: the connection is down");
+        return;
+    }
+    m = reply_to(L->s, orig, out);
+    xmpp_send(L->s->conn, m);
+    xmpp_stanza_release(m);
+}
+
+static void job_done(void *user, int status, const char *out, size_t len,
+                     void *arg)
+{
+    struct listen *L = arg;
+    xmpp_stanza_t *orig = user;
+
+    if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+        warn("--exec: the command exited with status %d", WEXITSTATUS(status));
+    else if (WIFSIGNALED(status))
+        warn("--exec: the command was killed by signal %d", WTERMSIG(status));
+    if (orig && out && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        send_reply(L, orig, (char *)out, len);
+    if (orig)
+        xmpp_stanza_release(orig);
+}
+
+static void send_presence(struct listen *L)
+{
+    struct session *s = L->s;
+    xmpp_stanza_t *p = xmpp_presence_new(s->ctx);
+    char prio[8];
+
+    if (L->show)
+        stanza_add_text(p, "show", shows[L->show]);
+    if (L->status)
+        stanza_add_text(p, "status", L->status);
+    if (L->priority_set) {
+        snprintf(prio, sizeof(prio), "%ld", L->priority);
+        stanza_add_text(p, "priority", prio);
+    }
+    xmpp_send(s->conn, p);
+    xmpp_stanza_release(p);
+}
+
+/* On a new connection: handlers, then initial presence. */
+static void go_online(struct listen *L)
+{
+    struct session *s = L->s;
+
+    respond_install(s, L->version_name);
+    xmpp_handler_add(s->conn, on_stanza, NULL, NULL, NULL, L);
+    send_presence(L);
+}
+
+static bool stop_now(void *arg)
+{
+    struct listen *L = arg;
+
+    exec_poll(&L->jobs);
+    L->s->tick_ms = exec_idle(&L->jobs) ? 1000 : 20;
+    return L->count && L->seen >= L->count;
+}
+
+#define UNTIL_PASSED (-1)
+
+/* Returns RC_OK once online again, UNTIL_PASSED, or an exit code. */
+static int reconnect(struct listen *L, long long end)
+{
+    struct session *s = L->s;
+    long long delay = RECONNECT_FIRST_MS, lost = session_now();
+    int rc;
+
+    for (;;) {
+        warn("%s; reconnecting in %.1f s", s->why, (double)delay / 1000.0);
+        s->deadline = session_now() + delay;
+        if (end && s->deadline > end)
+            s->deadline = end;
+        session_wait(s, NULL, NULL);
+        if (session_signal())
+            return session_report(s);
+        if (end && session_now() >= end)
+            return UNTIL_PASSED;
+        s->deadline = session_now() + s->opt.timeout_ms;
+        if ((rc = session_connect(s)) == RC_OK)
+            break;
+        if (rc != RC_UNAVAILABLE && rc != RC_TEMPFAIL)
+            return session_report(s);
+        delay = delay * 2 > RECONNECT_MAX_MS ? RECONNECT_MAX_MS : delay * 2;
+    }
+    warn("reconnected after %.1f s; stanzas sent to this resource meanwhile "
+         "may be lost (messages to the bare JID wait in offline storage)",
+         (double)(session_now() - lost) / 1000.0);
+    go_online(L);
+    return RC_OK;
+}
+
+static int listen_loop(struct listen *L)
+{
+    struct session *s = L->s;
+    long long end = L->until_ms ? session_now() + L->until_ms : 0;
+    int rc;
+
+    for (;;) {
+        s->deadline = end ? end : LLONG_MAX / 4;
+        rc = session_wait(s, stop_now, L);
+        if (rc == RC_OK)
+            return RC_OK; /* --count reached */
+        if (session_signal())
+            return session_report(s);
+        if (s->state == S_ONLINE)
+            return RC_OK; /* --until reached */
+        if (L->no_reconnect)
+            return session_report(s);
+        if ((rc = reconnect(L, end)) == UNTIL_PASSED)
+            return RC_OK;
+        if (rc != RC_OK)
+            return rc;
+    }
+}
+
+static int listen_run(struct listen *L)
+{
+    struct session *s = L->s;
+    int rc;
+
+    s->no_sm = true; /* closing without acks would replay into offline */
+    if ((rc = session_connect(s)) != RC_OK)
+        return session_report(s);
+    go_online(L);
+    rc = listen_loop(L);
+    exec_drain(&L->jobs, DRAIN_MS);
+    return rc;
+}
+
+int cmd_listen(int argc, char **argv)
+{
+    struct session s;
+    struct listen L = { .s = &s };
+    int rc;
+
+    session_init(&s, "listen");
+    exec_init(&L.jobs, job_done, &L);
+    const struct opt opts[] = {
+        OPT_CHOICE(0, "kind", &L.kind, "kind", kinds,
+                   "only stanzas of this kind (default any)"),
+        OPT_STRING(0, "type", &L.type, "type",
+                   "only stanzas with this type attribute"),
+        OPT_STRING(0, "from", &L.from, "jid",
+                   "only stanzas from this JID (bare: any resource)"),
+        OPT_INT('c', "count", &L.count, "n", "stop after N stanzas"),
+        OPT_SECONDS(0, "until", &L.until_ms, "stop after this many seconds"),
+        OPT_CHOICE(0, "presence-show", &L.show, "show", shows,
+                   "initial presence (default available)"),
+        OPT_STRING(0, "status", &L.status, "text", "presence status text"),
+        OPT_INT(0, "priority", &L.priority, "n", "presence priority (0-127)"),
+        OPT_STRING('e', "exec", &L.exec, "cmd",
+                   "run CMD for each stanza, its JSON record on stdin"),
+        OPT_BOOL(0, "reply", &L.reply,
+                 "send what CMD prints back as a reply message"),
+        OPT_BOOL(0, "no-reconnect", &L.no_reconnect,
+                 "exit 75 when the connection is lost"),
+        OPT_STRING(0, "version-name", &L.version_name, "name",
+                   "the name version queries are told (default stanza)"),
+        OPT_COMMON(&s.opt),
+        OPT_END(),
+    };
+
+    L.priority = LONG_MIN;
+    if ((argc = opt_parse(argc, argv, opts, listen_usage)) < 0)
+        return RC_USAGE;
+    if (argc > 0)
+        return opt_usage_error(listen_usage, "unexpected argument '%s'",
+                               argv[0]);
+    if (L.reply && !L.exec)
+        return opt_usage_error(listen_usage, "--reply needs --exec");
+    if (L.from && !jid_valid(L.from, NULL))
+        return fail(RC_DATAERR, "invalid JID '%s' for --from", L.from);
+    if ((L.priority_set = L.priority != LONG_MIN) && L.priority > 127)
+        return opt_usage_error(listen_usage, "--priority is 0 to 127");
+    if (L.status && (rc = text_check_input("--status", 0, L.status, 0)))
+        return rc;
+    if ((rc = session_start(&s, true)) == RC_OK)
+        rc = listen_run(&L);
+    session_close(&s);
+    if (rc == RC_OK)
+        rc = out_finish(&s.out);
+    return rc;
+}
