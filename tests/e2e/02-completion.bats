@@ -65,7 +65,8 @@ expect() {
 
 @test "bash: stanza help <TAB> offers the commands" {
     complete_words stanza help ''
-    expect send
+    expect $(stanza --list-commands)
+    expect listen send
 }
 
 @test "bash: stanza send --ty<TAB> offers --type" {
