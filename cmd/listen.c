@@ -259,10 +259,10 @@ static int reconnect(struct listen *L, long long end)
 
     for (;;) {
         warn("%s; reconnecting in %.1f s", s->why, (double)delay / 1000.0);
-        s->deadline = session_now() + delay;
-        if (end && s->deadline > end)
-            s->deadline = end;
-        session_wait(s, NULL, NULL);
+        if (end && session_now() + delay > end)
+            delay = end - session_now();
+        session_sleep(s, delay > 0 ? delay : 0);
+        exec_poll(&L->jobs);
         if (session_signal())
             return session_report(s);
         if (end && session_now() >= end)

@@ -221,8 +221,7 @@ static int connect_again(struct outbox *ob)
         if (session_left(s) <= delay || session_signal())
             return rc;
         warn("%s; reconnecting in %lld ms", s->why, delay);
-        for (long long end = session_now() + delay; session_now() < end;)
-            xmpp_run_once(s->ctx, 50);
+        session_sleep(s, delay);
         delay = delay * 2 > RECONNECT_MAX_MS ? RECONNECT_MAX_MS : delay * 2;
     }
 }

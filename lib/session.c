@@ -488,6 +488,17 @@ int session_wait(struct session *s, bool (*done)(void *), void *arg)
     }
 }
 
+void session_sleep(struct session *s, long long ms)
+{
+    long long end = session_now() + ms;
+
+    while (!got_signal && session_now() < end) {
+        long long left = end - session_now();
+
+        xmpp_run_once(s->ctx, (unsigned long)(left < 50 ? left : 50));
+    }
+}
+
 int session_report(struct session *s)
 {
     if (s->why[0])

@@ -75,6 +75,10 @@ int session_wait(struct session *s, bool (*done)(void *), void *arg);
  */
 int session_iq(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t **reply);
 
+/* Sleeps @ms (between reconnects), keeping libstrophe's timers going;
+ * a signal ends it early. */
+void session_sleep(struct session *s, long long ms);
+
 /* Writes a new unique stanza id to @buf. */
 void session_new_id(struct session *s, char *buf, size_t len);
 
