@@ -17,9 +17,14 @@
 
 static const struct cmd commands[] = {
     /* sorted; a test checks */
+    { "last", cmd_last, 0,
+      "idle time of a user, uptime of a server (XEP-0012)" },
     { "listen", cmd_listen, CMD_STREAMS,
       "print incoming stanzas; run a command for each" },
+    { "ping", cmd_ping, 0, "round trip to an entity (XEP-0199)" },
     { "send", cmd_send, 0, "send messages and wait until the server confirms" },
+    { "time", cmd_time, 0, "an entity's clock (XEP-0202)" },
+    { "version", cmd_version, 0, "an entity's software version (XEP-0092)" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(*commands))

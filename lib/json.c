@@ -1,6 +1,7 @@
 /* lib/json.c - a streaming JSON writer that always emits valid UTF-8 */
 #include "json.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -156,6 +157,15 @@ void json_int(struct json *j, const char *key, long long v)
 {
     member(j, key);
     fprintf(j->f, "%lld", v);
+}
+
+void json_double(struct json *j, const char *key, double v)
+{
+    member(j, key);
+    if (isfinite(v))
+        fprintf(j->f, "%.3f", v);
+    else
+        fputs("null", j->f);
 }
 
 void json_bool(struct json *j, const char *key, bool v)

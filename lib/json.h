@@ -29,6 +29,7 @@ void json_str(struct json *j, const char *key, const char *v);
 void json_strn(struct json *j, const char *key, const char *v, size_t n);
 void json_int(struct json *j, const char *key, long long v);
 void json_bool(struct json *j, const char *key, bool v);
+void json_double(struct json *j, const char *key, double v); /* %.3f */
 void json_null(struct json *j, const char *key);
 
 /*

@@ -92,6 +92,14 @@ void out_int(struct out *o, const char *key, const char *fmt, long long v)
         fprintf(o->f, fmt, v);
 }
 
+void out_double(struct out *o, const char *key, const char *fmt, double v)
+{
+    if (o->mode == OUT_JSON)
+        json_double(&o->json, key, v);
+    else if (text(o) && fmt)
+        fprintf(o->f, fmt, v);
+}
+
 void out_bool(struct out *o, const char *key, const char *fmt, bool v)
 {
     if (o->mode == OUT_JSON)

@@ -36,6 +36,7 @@ void out_list_end(struct out *o);
 void out_str(struct out *o, const char *key, const char *fmt, const char *v);
 void out_int(struct out *o, const char *key, const char *fmt, long long v);
 void out_bool(struct out *o, const char *key, const char *fmt, bool v);
+void out_double(struct out *o, const char *key, const char *fmt, double v);
 
 /* XML mode only: prints @st on one line. */
 void out_stanza(struct out *o, xmpp_stanza_t *st);

@@ -85,8 +85,9 @@ void session_new_id(struct session *s, char *buf, size_t len);
 /* Milliseconds left until the deadline (never negative). */
 long long session_left(const struct session *s);
 
-/* Now, on the monotonic clock, in ms. */
+/* Now, on the monotonic clock, in ms and in µs. */
 long long session_now(void);
+long long session_now_us(void);
 
 /* Prints the reason of the last failure, unless it was printed already,
  * and returns its code (s->rc). */
