@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -83,7 +85,9 @@ static int run_external(char **argv)
     if (asprintf(&name, "stanza-%s", cmd) < 0)
         return RC_SOFTWARE;
     argv[0] = name;
+    signal(SIGPIPE, SIG_DFL); /* a plug-in gets the usual disposition */
     execvp(name, argv);
+    signal(SIGPIPE, SIG_IGN);
     err = errno;
     argv[0] = cmd;
     free(name);
@@ -141,6 +145,17 @@ static int main_options(int argc, char **argv)
     return finish(dispatch(argc - 1, argv + 1));
 }
 
+/* No core dump or debugger may read a password out of this process. */
+static void protect_memory(void)
+{
+    struct rlimit none = { 0, 0 };
+
+    setrlimit(RLIMIT_CORE, &none);
+#if !defined(__SANITIZE_ADDRESS__) /* LeakSanitizer needs to ptrace us */
+    prctl(PR_SET_DUMPABLE, 0);
+#endif
+}
+
 int main(int argc, char **argv)
 {
     const char *base = argc > 0 ? strrchr(argv[0], '/') : NULL;
@@ -148,6 +163,7 @@ int main(int argc, char **argv)
 
     base = base ? base + 1 : (argc > 0 ? argv[0] : "stanza");
     check_fds();
+    protect_memory();
     signal(SIGPIPE, SIG_IGN);
     if (strncmp(base, "stanza-", 7) == 0) {
         if (!(c = find_cmd(base + 7)))

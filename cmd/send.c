@@ -14,7 +14,8 @@
 #include "lib/stanza.h"
 #include "lib/text.h"
 
-#define MESSAGE_MAX (256 * 1024) /* Prosody's default stanza limit */
+#define STANZA_MAX  (256 * 1024) /* Prosody's default stanza size limit */
+#define MESSAGE_MAX (STANZA_MAX - 4096) /* room for the tags around it */
 #define INPUT_MAX   (64L * 1024 * 1024)
 
 static const char *const send_usage[] = {
@@ -180,6 +181,31 @@ static int collect(int argc, char **argv, const struct send_opts *so,
     return RC_OK;
 }
 
+/* Bytes @s takes in XML text: '&' is written "&amp;", '<' "&lt;"... */
+static size_t escaped_len(const char *s)
+{
+    size_t n = 0;
+
+    for (; s && *s; s++)
+        n += *s == '&' ? 5 : (*s == '<' || *s == '>') ? 4 : *s == '"' ? 6 : 1;
+    return n;
+}
+
+/* A server ends the whole stream for a stanza over its limit: refuse
+ * such a message before connecting, its escaping counted. */
+static int check_sizes(const struct send_opts *so, const struct text_list *msgs)
+{
+    size_t around = escaped_len(so->subject) + escaped_len(so->thread) + 4096;
+
+    for (size_t i = 0; i < msgs->n; i++)
+        if (escaped_len(msgs->v[i]) + around > STANZA_MAX)
+            return fail(RC_DATAERR,
+                        "message %zu would be a stanza over %d KiB once its "
+                        "'&', '<' and '>' are escaped — nothing was sent",
+                        i + 1, STANZA_MAX / 1024);
+    return RC_OK;
+}
+
 static void build(struct session *s, struct outbox *ob,
                   const struct send_opts *so, char **rcpt, int nrcpt,
                   const struct text_list *msgs)
@@ -318,6 +344,8 @@ int cmd_send(int argc, char **argv)
          (rc = text_check_input("thread", 0, so.thread, MESSAGE_MAX))))
         return rc;
     rc = collect(argc - msg, argv + msg, &so, &msgs);
+    if (rc == RC_OK)
+        rc = check_sizes(&so, &msgs);
     if (rc == RC_OK && (rc = session_start(&s, false)) == RC_OK)
         rc = send_all(&s, &so, argv, nrcpt, &msgs);
     session_close(&s);

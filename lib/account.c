@@ -17,6 +17,7 @@
 #include "err.h"
 #include "jid.h"
 #include "rc.h"
+#include "tls.h"
 
 #define PASSWORD_MAX 1024
 #define CONFIG_MAX   (1024 * 1024)
@@ -333,6 +334,11 @@ static int check_transport(const struct common_opts *c, struct account *a)
     if (a->ca_file && access(a->ca_file, R_OK) != 0)
         return fail(RC_CONFIG, "cannot read CA file '%s': %s", a->ca_file,
                     strerror(errno));
+    if (a->ca_file && !tls_ca_file_ok(a->ca_file))
+        return fail(RC_CONFIG,
+                    "CA file '%s' holds no certificate OpenSSL can read — "
+                    "give a PEM file",
+                    a->ca_file);
     if (!a->client_cert != !a->client_key)
         return fail(RC_USAGE, "--client-cert and --client-key go together");
     if (a->client_cert && access(a->client_cert, R_OK) != 0)

@@ -166,14 +166,33 @@ char *jid_bare(const struct jid *j)
     return s;
 }
 
-bool jid_bare_equal(const char *a, const char *b)
+static bool eq_nocase(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcasecmp(a, b) == 0);
+}
+
+/* Local parts and domains compare ASCII-case-insensitively: servers case-map
+ * them (PRECIS UsernameCaseMapped), so nobody@x answers for Nobody@x. */
+static bool equal(const char *a, const char *b, bool resource)
 {
     struct jid *x = jid_parse(a, NULL), *y = jid_parse(b, NULL);
-    bool eq = x && y && strcasecmp(x->domain, y->domain) == 0 &&
-              ((!x->local && !y->local) ||
-               (x->local && y->local && strcmp(x->local, y->local) == 0));
+    bool eq =
+        x && y && eq_nocase(x->domain, y->domain) &&
+        eq_nocase(x->local, y->local) &&
+        (!resource || (!x->resource && !y->resource) ||
+         (x->resource && y->resource && strcmp(x->resource, y->resource) == 0));
 
     jid_free(x);
     jid_free(y);
     return eq;
+}
+
+bool jid_bare_equal(const char *a, const char *b)
+{
+    return equal(a, b, false);
+}
+
+bool jid_equal(const char *a, const char *b)
+{
+    return equal(a, b, true);
 }

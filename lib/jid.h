@@ -28,9 +28,12 @@ bool jid_valid(const char *s, const char **why);
 char *jid_bare(const struct jid *j);
 
 /*
- * True if the bare parts of @a and @b are equal (domain compared
- * ASCII-case-insensitively). Invalid JIDs are never equal.
+ * True if the bare parts of @a and @b are equal (local part and domain
+ * compared ASCII-case-insensitively). Invalid JIDs are never equal.
  */
 bool jid_bare_equal(const char *a, const char *b);
+
+/* The same, resources included (compared exactly). */
+bool jid_equal(const char *a, const char *b);
 
 #endif

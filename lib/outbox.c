@@ -50,18 +50,20 @@ static char *dup_or_null(const char *s)
     return s ? strdup(s) : NULL;
 }
 
-/* A bounce may come from the recipient (bare or full) or its server. */
-static bool may_bounce(const char *from, const char *to)
+/* A bounce may come from the recipient (bare or full), its server, or
+ * our own server (which bounces for remote domains it cannot reach). */
+static bool may_bounce(const struct session *s, const char *from,
+                       const char *to)
 {
     struct jid *t;
     bool ok;
 
     if (!from)
         return false;
-    if (jid_bare_equal(from, to))
+    if (jid_bare_equal(from, to) || session_from_ok(s, from, NULL))
         return true;
     t = jid_parse(to, NULL);
-    ok = t && strcasecmp(from, t->domain) == 0;
+    ok = t && jid_equal(from, t->domain);
     jid_free(t);
     return ok;
 }
@@ -80,7 +82,7 @@ static int bounce_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 
         if (strcmp(it->id, id) != 0 || it->state == OB_BOUNCED)
             continue;
-        if (!may_bounce(xmpp_stanza_get_from(st), it->to))
+        if (!may_bounce(ob->s, xmpp_stanza_get_from(st), it->to))
             break;
         stanza_get_error(st, &e);
         it->state = OB_BOUNCED;
@@ -104,13 +106,14 @@ static int ping_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 {
     struct outbox *ob = ud;
     struct ob_ping *p = find_ping(ob, xmpp_stanza_get_id(st));
-    const char *from = xmpp_stanza_get_from(st);
-    const char *jid = ob->s->acct.jid, *domain = strchr(jid, '@') + 1;
+    const char *name = xmpp_stanza_get_name(st);
+    const char *type = xmpp_stanza_get_type(st);
 
     (void)conn;
-    /* the answer comes from our server: no 'from', or our domain/JID */
-    if (from && strncmp(from, domain, strcspn(domain, "/")) != 0 &&
-        !jid_bare_equal(from, jid))
+    /* the answer comes from our server, as an iq result or error */
+    if (!name || strcmp(name, "iq") || !type ||
+        (strcmp(type, "result") && strcmp(type, "error")) ||
+        !session_from_ok(ob->s, xmpp_stanza_get_from(st), NULL))
         return 1;
     if (p)
         p->answered = true; /* even an error answer proves the order */
@@ -123,7 +126,7 @@ static void send_ping(struct outbox *ob, size_t from, size_t upto)
     struct ob_ping *p = &ob->pings[ob->npings++];
     xmpp_stanza_t *ping;
 
-    session_new_id(s, p->id, sizeof(p->id));
+    session_random_id(p->id, sizeof(p->id)); /* not guessable from ours */
     p->from = from;
     p->upto = upto;
     p->gen = s->gen;
@@ -147,6 +150,7 @@ static bool write_window(struct outbox *ob)
         if (it->state != OB_QUEUED)
             continue;
         xmpp_send(s->conn, it->st);
+        ob->written = true;
         it->state = OB_WRITTEN;
         it->gen = s->gen;
         written++;
@@ -218,12 +222,45 @@ static int connect_again(struct outbox *ob)
             return rc; /* the first failure is final: bad password, ... */
         if (rc != RC_UNAVAILABLE && rc != RC_TEMPFAIL)
             return rc;
-        if (session_left(s) <= delay || session_signal())
+        if (session_signal())
             return rc;
+        if (session_left(s) <= delay) { /* one last try at the end */
+            session_sleep(s, session_left(s) / 2);
+            rc = session_connect(s);
+            return rc;
+        }
         warn("%s; reconnecting in %lld ms", s->why, delay);
         session_sleep(s, delay);
         delay = delay * 2 > RECONNECT_MAX_MS ? RECONNECT_MAX_MS : delay * 2;
     }
+}
+
+/* Failing after something was written, the outcome is unknown: 75. */
+static int unconfirmed(struct outbox *ob)
+{
+    size_t left =
+        ob->n - outbox_count(ob, OB_CONFIRMED) - outbox_count(ob, OB_BOUNCED);
+
+    if (ob->s->why[0] && ob->s->rc != RC_INTERRUPTED)
+        warn("%s", ob->s->why);
+    if (session_signal())
+        return session_report(ob->s);
+    return fail(RC_TEMPFAIL,
+                "%zu of %zu message(s) not confirmed by the server — they "
+                "may or may not have been delivered; retrying may send "
+                "duplicates",
+                left, ob->n);
+}
+
+/* May a lost connection be tried again? Not after a stream error that
+ * will happen again (policy-violation, conflict, not-authorized...). */
+static bool retryable(const struct session *s)
+{
+    return s->rc == RC_TEMPFAIL || s->rc == RC_UNAVAILABLE ||
+           (s->rc == RC_PROTOCOL && s->stream_error &&
+            (!strcmp(s->stream_error, "system-shutdown") ||
+             !strcmp(s->stream_error, "connection-timeout") ||
+             !strcmp(s->stream_error, "reset")));
 }
 
 static int bounce_window(struct outbox *ob)
@@ -233,7 +270,7 @@ static int bounce_window(struct outbox *ob)
 
     while (session_now() < end && s->state == S_ONLINE && !session_signal())
         xmpp_run_once(s->ctx, 20);
-    return RC_OK;
+    return session_signal() ? session_report(s) : RC_OK;
 }
 
 static int timed_out(struct outbox *ob)
@@ -259,7 +296,7 @@ int outbox_deliver(struct outbox *ob)
 
     while (pending(ob)) {
         if (s->state != S_ONLINE && (rc = connect_again(ob)) != RC_OK)
-            return session_report(s);
+            return ob->written ? unconfirmed(ob) : session_report(s);
         fill(ob);
         rc = session_wait(s, oldest_answered, ob);
         if (rc == RC_OK) {
@@ -268,18 +305,31 @@ int outbox_deliver(struct outbox *ob)
         }
         if (rc == RC_TEMPFAIL && s->state == S_ONLINE)
             return timed_out(ob);
-        if (s->state != S_DOWN)
+        if (s->state != S_DOWN || session_signal())
+            return session_report(s);
+        if (!retryable(s))
             return session_report(s);
         requeue(ob);
         warn("%s; reconnecting to send %zu unconfirmed message(s) again",
              s->why, outbox_count(ob, OB_QUEUED));
+        if (ob->confirmed_at_loss == outbox_count(ob, OB_CONFIRMED))
+            session_sleep(s, RECONNECT_FIRST_MS); /* no progress: back off */
+        ob->confirmed_at_loss = outbox_count(ob, OB_CONFIRMED);
     }
-    bounce_window(ob);
+    if ((rc = bounce_window(ob)) != RC_OK)
+        return rc;
     return outbox_count(ob, OB_BOUNCED) ? RC_REMOTE : RC_OK;
 }
 
 void outbox_free(struct outbox *ob)
 {
+    xmpp_conn_t *conn = ob->s ? ob->s->conn : NULL;
+
+    if (conn && ob->handlers_gen == ob->s->gen) { /* they point at @ob */
+        xmpp_handler_delete(conn, bounce_cb);
+        for (size_t i = 0; i < ob->npings; i++)
+            xmpp_id_handler_delete(conn, ping_cb, ob->pings[i].id);
+    }
     for (size_t i = 0; i < ob->n; i++) {
         if (ob->items[i].st)
             xmpp_stanza_release(ob->items[i].st);

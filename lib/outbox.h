@@ -51,6 +51,8 @@ struct outbox {
     size_t npings;     /* in flight, oldest first */
     size_t next;       /* first item not yet written on this connection */
     unsigned attempts; /* connections made */
+    bool written;      /* anything was ever written */
+    size_t confirmed_at_loss; /* confirmed when the last connection died */
 };
 
 void outbox_init(struct outbox *ob, struct session *s);

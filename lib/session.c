@@ -9,12 +9,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <malloc.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 
 #include "err.h"
 #include "rc.h"
+#include "jid.h"
 #include "stanza.h"
 #include "tls.h"
 #include "trace.h"
@@ -25,9 +28,36 @@ static struct session *live; /* sessions, for callbacks that get a conn */
 static int make_ctx(struct session *s);
 static void check_pin(struct session *s);
 
+/*
+ * libstrophe 0.12 runs the TLS handshake in a blocking loop that neither
+ * a deadline nor a signal ends. So while connecting, a signal or the
+ * deadline's alarm shuts the socket down (async-signal-safe), and the
+ * handshake fails at once.
+ */
+static volatile sig_atomic_t cur_fd = -1, connecting, alarm_fired;
+
 static void on_signal(int sig)
 {
     got_signal = sig;
+    if (connecting && cur_fd >= 0)
+        shutdown(cur_fd, SHUT_RDWR);
+}
+
+static void on_alarm(int sig)
+{
+    (void)sig;
+    alarm_fired = 1;
+    if (cur_fd >= 0)
+        shutdown(cur_fd, SHUT_RDWR);
+}
+
+static void arm(long long ms)
+{
+    struct itimerval t = {
+        { 0, 0 }, { (time_t)(ms / 1000), (suseconds_t)(ms % 1000) * 1000 }
+    };
+
+    setitimer(ITIMER_REAL, &t, NULL);
 }
 
 int session_signal(void)
@@ -94,6 +124,17 @@ int session_start(struct session *s, bool streaming)
     return make_ctx(s);
 }
 
+void session_random_id(char *buf, size_t len)
+{
+    unsigned char r[12] = { 0 };
+    size_t n = 0;
+
+    if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+        r[0] ^= (unsigned char)session_now_us();
+    for (size_t i = 0; i < sizeof(r) && n + 3 <= len; i++)
+        n += (size_t)snprintf(buf + n, len - n, "%02x", r[i]);
+}
+
 void session_new_id(struct session *s, char *buf, size_t len)
 {
     snprintf(buf, len, "stz%s-%lu", s->id_prefix, ++s->id_seq);
@@ -142,7 +183,7 @@ static void log_cb(void *ud, xmpp_log_level_t level, const char *area,
         s->bad_xml = true;
     if (starts(msg, "Handshake failed"))
         s->tls_failed = true;
-    if (strstr(msg, "TLS is not supported") || strstr(msg, "mandatory"))
+    if (strstr(msg, "TLS is not supported"))
         s->tls_missing = true;
     if (s->opt.verbose >= 2 && level >= XMPP_LEVEL_DEBUG) {
         char *m = trace_mask(msg, s->acct.password);
@@ -160,6 +201,7 @@ static int sockopt_cb(xmpp_conn_t *conn, void *sock)
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     if (s)
         s->fd = fd;
+    cur_fd = fd;
     return 0;
 }
 
@@ -281,13 +323,14 @@ static void classify(struct session *s, int error, xmpp_stream_error_t *se,
         why(s, RC_NOPERM, "%s offers no way to log in that stanza can use%s",
             host,
             s->acct.no_tls ? " — it may require TLS (drop --no-tls)" : "");
-    else if (se)
-        why(s, RC_PROTOCOL, "stream error from %s: %s%s%s", host,
+    else if (se) {
+        s->stream_error =
             se->type < sizeof(stream_errors) / sizeof(*stream_errors)
                 ? stream_errors[se->type]
-                : "unknown",
-            se->text ? ": " : "", se->text ? se->text : "");
-    else if (s->tls_missing)
+                : "undefined-condition";
+        why(s, RC_PROTOCOL, "stream error from %s: %s%s%s", host,
+            s->stream_error, se->text ? ": " : "", se->text ? se->text : "");
+    } else if (s->tls_missing)
         why(s, RC_UNAVAILABLE, "%s does not offer TLS — try --direct-tls",
             host);
     else if (s->tls_failed)
@@ -307,16 +350,30 @@ static void conn_cb(xmpp_conn_t *conn, xmpp_conn_event_t ev, int error,
 {
     struct session *s = ud;
 
-    (void)conn;
     if (ev == XMPP_CONN_RAW_CONNECT)
         return;
+    connecting = 0;
     tls_trust_restore();
+    if (ev == XMPP_CONN_CONNECT && s->acct.pin &&
+        (!s->pin_checked || s->cert_err[0])) {
+        /* logged in to a server that is not the pinned one (it took the
+         * placeholder password, or our certificate): never go online */
+        if (!s->cert_err[0])
+            snprintf(s->cert_err, sizeof(s->cert_err),
+                     "the server certificate was never checked against "
+                     "--pin");
+        classify(s, 0, NULL, false);
+        s->state = S_CLOSING;
+        xmpp_disconnect(conn);
+        return;
+    }
     if (ev == XMPP_CONN_CONNECT) {
         s->state = S_ONLINE;
         return;
     }
+    cur_fd = -1;
     if (s->state == S_CLOSING) {
-        s->state = S_DOWN;
+        s->state = S_DOWN; /* s->rc says why, if it was a failure */
         return;
     }
     classify(s, error ? error : s->sock_error, se, s->state == S_ONLINE);
@@ -333,7 +390,44 @@ static void signals(void)
     sa.sa_handler = on_signal; /* no SA_RESTART: select() returns */
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sa.sa_handler = on_alarm;
+    sigaction(SIGALRM, &sa, NULL);
 }
+
+/*
+ * libstrophe copies the password (xmpp_conn_set_pass) and the SCRAM
+ * material into blocks it frees without clearing them: our allocator
+ * wipes every block before freeing it, so no secret outlives its use.
+ */
+static void *mem_alloc(size_t size, void *ud)
+{
+    (void)ud;
+    return malloc(size);
+}
+
+static void mem_free(void *p, void *ud)
+{
+    (void)ud;
+    if (p)
+        explicit_bzero(p, malloc_usable_size(p));
+    free(p);
+}
+
+static void *mem_realloc(void *p, size_t size, void *ud)
+{
+    size_t old = p ? malloc_usable_size(p) : 0;
+    void *n = malloc(size ? size : 1);
+
+    if (!n)
+        return NULL;
+    if (p) {
+        memcpy(n, p, old < size ? old : size);
+        mem_free(p, ud);
+    }
+    return n;
+}
+
+static const xmpp_mem_t wiping_mem = { mem_alloc, mem_free, mem_realloc, NULL };
 
 static int make_ctx(struct session *s)
 {
@@ -342,7 +436,7 @@ static int make_ctx(struct session *s)
     log.handler = log_cb;
     log.userdata = s;
     xmpp_initialize();
-    s->ctx = xmpp_ctx_new(NULL, &log);
+    s->ctx = xmpp_ctx_new(&wiping_mem, &log);
     if (!s->ctx)
         return fail(RC_SOFTWARE, "cannot create the XMPP context");
     s->next = live;
@@ -393,6 +487,7 @@ static void reset_clues(struct session *s)
     s->auth_failed = s->no_mechanism = false;
     s->tls_failed = s->tls_missing = false;
     s->sock_error = 0;
+    s->stream_error = NULL;
     s->pin_checked = false;
     s->bad_xml = false;
     s->cert_err[0] = s->why[0] = '\0';
@@ -426,7 +521,10 @@ static int start_connect(struct session *s)
         xmpp_conn_set_cafile(s->conn, a->ca_file);
     s->gen++;
     s->state = S_CONNECTING;
+    connecting = 1;
+    alarm_fired = 0;
     if (xmpp_connect_client(s->conn, a->host, port, conn_cb, s) != 0) {
+        connecting = 0;
         tls_trust_restore();
         s->state = S_DOWN;
         return why(s, RC_UNAVAILABLE,
@@ -452,7 +550,7 @@ int session_connect(struct session *s)
     if ((rc = start_connect(s)) != RC_OK)
         return s->rc = rc;
     rc = session_wait(s, is_online, s);
-    if (rc == RC_TEMPFAIL && s->state != S_DOWN)
+    if (rc == RC_TEMPFAIL)
         why(s, RC_TEMPFAIL,
             "timed out connecting to %s after %.1f s — "
             "is the server up? (--timeout)",
@@ -477,6 +575,7 @@ int session_wait(struct session *s, bool (*done)(void *), void *arg)
 {
     for (;;) {
         long long left;
+        bool armed;
 
         if (done && done(arg))
             return RC_OK;
@@ -486,13 +585,20 @@ int session_wait(struct session *s, bool (*done)(void *), void *arg)
                        "interrupted");
         if (s->bad_xml && s->state != S_DOWN && s->state != S_CLOSING)
             return bad_xml(s);
+        if (alarm_fired) /* the deadline passed inside libstrophe */
+            return s->rc = RC_TEMPFAIL;
         if (s->state == S_DOWN)
             return s->rc ? s->rc : RC_TEMPFAIL;
         if ((left = session_left(s)) == 0)
             return RC_TEMPFAIL;
         quickack(s);
+        armed = s->state == S_CONNECTING;
+        if (armed)
+            arm(left);
         xmpp_run_once(s->ctx,
                       (unsigned long)(left < s->tick_ms ? left : s->tick_ms));
+        if (armed)
+            arm(0);
     }
 }
 
@@ -527,6 +633,7 @@ void session_close(struct session *s)
     if (s->conn)
         xmpp_conn_release(s->conn);
     s->conn = NULL;
+    cur_fd = -1;
     if (s->ctx) {
         for (struct session **p = &live; *p; p = &(*p)->next)
             if (*p == s) {
@@ -553,22 +660,18 @@ struct iq_wait {
     xmpp_stanza_t *reply;
 };
 
-/* An answer to an iq we sent without 'to' comes from our server: no
- * 'from', our bare JID, or our domain. */
-static bool from_expected(const struct session *s, const char *from,
-                          const char *to)
+bool session_from_ok(const struct session *s, const char *from, const char *to)
 {
-    const char *domain = strchr(s->acct.jid, '@') + 1;
-    size_t dl = strcspn(domain, "/");
+    const char *at = strchr(s->acct.jid, '@');
+    char domain[JID_PART_MAX + 1];
 
     if (to)
-        return from && strcmp(from, to) == 0;
+        return from && jid_equal(from, to);
     if (!from)
         return true;
-    if (strlen(from) == dl && strncmp(from, domain, dl) == 0)
-        return true;
-    return strncmp(from, s->acct.jid, strcspn(s->acct.jid, "/")) == 0 &&
-           from[strcspn(s->acct.jid, "/")] == '\0';
+    snprintf(domain, sizeof(domain), "%.*s", (int)strcspn(at + 1, "/"), at + 1);
+    return jid_equal(from, domain) ||
+           (jid_bare_equal(from, s->acct.jid) && !strchr(from, '/'));
 }
 
 static int iq_reply_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
@@ -577,7 +680,7 @@ static int iq_reply_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
     const char *type = xmpp_stanza_get_type(st);
 
     (void)conn;
-    if (!from_expected(w->s, xmpp_stanza_get_from(st), w->to))
+    if (!session_from_ok(w->s, xmpp_stanza_get_from(st), w->to))
         return 1; /* not from whom we asked: keep waiting */
     if (!type || (strcmp(type, "result") && strcmp(type, "error")))
         return 1;

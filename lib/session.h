@@ -39,9 +39,10 @@ struct session {
     unsigned long id_seq;
     /* clues about a failure, gathered from libstrophe's callbacks */
     bool auth_failed, no_mechanism, tls_failed, tls_missing;
-    int sock_error;   /* errno of a failed connect() */
-    bool pin_checked; /* --pin compared with the leaf */
-    bool bad_xml;     /* the server sent malformed XML */
+    const char *stream_error; /* its condition, after a stream error */
+    int sock_error;           /* errno of a failed connect() */
+    bool pin_checked;         /* --pin compared with the leaf */
+    bool bad_xml;             /* the server sent malformed XML */
     char cert_err[256];
     char why[512];        /* the last failure, for session_report() */
     struct session *next; /* registry of live sessions */
@@ -78,6 +79,16 @@ int session_iq(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t **reply);
 /* Sleeps @ms (between reconnects), keeping libstrophe's timers going;
  * a signal ends it early. */
 void session_sleep(struct session *s, long long ms);
+
+/*
+ * True if a stanza from @from may be the answer to one we sent to @to:
+ * from exactly that entity (JIDs compared as jid_equal() does), or, with
+ * @to NULL, from our own server (no 'from', our domain, our bare JID).
+ */
+bool session_from_ok(const struct session *s, const char *from, const char *to);
+
+/* Writes a new random id (24 hex digits) to @buf. */
+void session_random_id(char *buf, size_t len);
 
 /* Writes a new unique stanza id to @buf. */
 void session_new_id(struct session *s, char *buf, size_t len);

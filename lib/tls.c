@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -93,4 +94,14 @@ bool tls_pin_matches(const char *pem, const char *pin, char *err, size_t errlen)
              "server certificate does not match --pin (its SHA-256 is %s)",
              pem && tls_pem_sha256(pem, fp) == 0 ? fp : "unknown");
     return false;
+}
+
+bool tls_ca_file_ok(const char *path)
+{
+    X509_STORE *st = X509_STORE_new();
+    bool ok = st && X509_STORE_load_file(st, path) == 1;
+
+    X509_STORE_free(st);
+    ERR_clear_error();
+    return ok;
 }

@@ -34,6 +34,9 @@ int tls_cert_refuse(const xmpp_tlscert_t *cert, const char *errmsg, char *err,
 bool tls_pin_matches(const char *pem, const char *pin, char *err,
                      size_t errlen);
 
+/* True if @path is a file of PEM certificates OpenSSL can load. */
+bool tls_ca_file_ok(const char *path);
+
 /* Writes the SHA-256 fingerprint of the PEM certificate @pem to @hex
  * (65 bytes). Returns 0 or -1. */
 int tls_pem_sha256(const char *pem, char *hex);

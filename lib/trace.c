@@ -114,7 +114,9 @@ char *trace_mask(const char *in, const char *secret)
 
     for (size_t i = 0; secret_elems[i]; i++)
         mask_elem(&s, secret_elems[i]);
-    if (!secret || !*secret)
+    /* masking a short secret everywhere would spell it out ("<m***ssag***"
+     * for "e"): those are left to the element redaction above */
+    if (!secret || strlen(secret) < TRACE_SECRET_MIN)
         return s;
     while ((hit = strstr(s + pos, secret)) != NULL)
         pos = splice(&s, (size_t)(hit - s), (size_t)(hit - s) + strlen(secret),

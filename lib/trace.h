@@ -5,11 +5,14 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#define TRACE_SECRET_MIN 8
+
 /*
  * Returns a new copy of the XML text @s in which the content of SASL
  * elements (auth, response, challenge, success) and of <password/> is
- * replaced by "[redacted]", and any occurrence of @secret (if not NULL
- * or empty) by "***". The caller frees it.
+ * replaced by "[redacted]", and any occurrence of @secret by "***" if
+ * it is at least TRACE_SECRET_MIN bytes long (masking a shorter one would
+ * reveal it). The caller frees it.
  */
 char *trace_mask(const char *s, const char *secret);
 

@@ -185,7 +185,7 @@ setup() {
     run -65 --separate-stderr env STANZA_PASSWORD=x stanza send --server 127.0.0.1:1 \
         -j "alice@$XMPP_DOMAIN" --stdin-whole "bob@$XMPP_DOMAIN" \
         < <(head -c 300000 /dev/zero | tr '\0' a)
-    [ "$stderr" = "stanza send: message is over 256 KiB — nothing was sent" ]
+    [ "$stderr" = "stanza send: message is over 252 KiB — nothing was sent" ]
 }
 
 @test "send: empty input is exit 65" {
@@ -359,7 +359,8 @@ CFG
 }
 
 fake_server() { # MODE: starts tests/server/fakeserver.py, sets $fake_port
-    "$SERVER_DIR/fakeserver.py" --port-file "$BATS_TEST_TMPDIR/fake.port" --mode "$1" &
+    "$SERVER_DIR/fakeserver.py" --port-file "$BATS_TEST_TMPDIR/fake.port" --mode "$1" \
+        2>"$BATS_TEST_TMPDIR/fake.err" 3>&- &
     fake_pid=$!
     for _ in $(seq 1 100); do [ -s "$BATS_TEST_TMPDIR/fake.port" ] && break; sleep 0.05; done
     fake_port=$(cat "$BATS_TEST_TMPDIR/fake.port")
@@ -396,4 +397,55 @@ fake_server() { # MODE: starts tests/server/fakeserver.py, sets $fake_port
     [ "$(jq '[.[] | select(.confirmed)] | length' <<<"$output")" -eq 2500 ]
     [ "$(grep -c '^>> <iq [^>]*type="get"><ping xmlns="urn:xmpp:ping"/></iq>$' "$BATS_TEST_TMPDIR/t")" -eq 3 ]
     [ "$(grep -c '^<< <iq [^>]*type="result"' "$BATS_TEST_TMPDIR/t")" -ge 4 ] # bind + 3 pings
+}
+
+@test "send: an impostor with the wrong certificate gets neither the password nor a message" {
+    fake_server impostor
+    run -77 --separate-stderr as_alice send --direct-tls --pin "$XMPP_PIN" \
+        --server "127.0.0.1:$fake_port" "bob@$XMPP_DOMAIN" "secret message"
+    [[ $stderr == "stanza send: server certificate does not match --pin"* ]]
+    run -77 --separate-stderr stanza send --direct-tls --pin "$XMPP_PIN" \
+        --client-cert "$XMPP_DIR/alice.crt" --client-key "$XMPP_DIR/alice.key" \
+        --server "127.0.0.1:$fake_port" -j "alice@$XMPP_DOMAIN" "bob@$XMPP_DOMAIN" "secret message"
+    kill "$fake_pid"
+    # it saw two logins (the placeholder, then EXTERNAL), no password, no message
+    run -0 cat "$BATS_TEST_TMPDIR/fake.err"
+    [ "$output" = $'AUTH b\'\\x00alice\\x00-\'\nAUTH b\'\'' ]
+}
+
+@test "send: a TLS handshake that never ends still meets --timeout (75) and SIGINT (130)" {
+    fake_server proceed-stall
+    SECONDS=0
+    run -75 --separate-stderr env STANZA_PASSWORD=x stanza send -t 1 \
+        --server "127.0.0.1:$fake_port" -j "alice@$XMPP_DOMAIN" "bob@$XMPP_DOMAIN" hi
+    [ "$SECONDS" -lt 5 ]
+    [[ $stderr == "stanza send: timed out connecting to 127.0.0.1 after 1.0 s"* ]]
+    STANZA_PASSWORD=x stanza send -t 30 --server "127.0.0.1:$fake_port" \
+        -j "alice@$XMPP_DOMAIN" "bob@$XMPP_DOMAIN" hi 2>"$BATS_TEST_TMPDIR/err" 3>&- &
+    pid=$!
+    sleep 1
+    kill -INT "$pid"
+    rc=0
+    wait "$pid" || rc=$?
+    kill "$fake_pid"
+    [ "$rc" -eq 130 ]
+    [ "$(cat "$BATS_TEST_TMPDIR/err")" = "stanza send: interrupted" ]
+}
+
+@test "send: a bounce from the case-mapped address still counts (Nobody@ -> nobody@)" {
+    run -1 --separate-stderr as_alice send --json "Nobody@$XMPP_DOMAIN" hi
+    [ "$(jq -r '.[0].error.condition' <<<"$output")" = "service-unavailable" ]
+}
+
+@test "send: a CA file without a certificate is exit 78" {
+    printf 'not a certificate\n' >"$BATS_TEST_TMPDIR/bad.pem"
+    run -78 --separate-stderr as_alice send --ca-file "$BATS_TEST_TMPDIR/bad.pem" "bob@$XMPP_DOMAIN" hi
+    [ "$stderr" = "stanza send: CA file '$BATS_TEST_TMPDIR/bad.pem' holds no certificate OpenSSL can read — give a PEM file" ]
+}
+
+@test "send: a message whose escaping would exceed the stanza limit is 65, not a stream error" {
+    run -65 --separate-stderr env STANZA_PASSWORD=x stanza send --server 127.0.0.1:1 \
+        -j "alice@$XMPP_DOMAIN" --stdin-whole "bob@$XMPP_DOMAIN" \
+        < <(head -c 100000 /dev/zero | tr '\0' '&')
+    [[ $stderr == "stanza send: message 1 would be a stanza over 256 KiB"* ]]
 }

@@ -193,7 +193,9 @@ static const struct eq_case eq_cases[] = {
     { "user@example.org/res", "user@example.org", true },
     { "user@example.org.", "user@example.org", true },
     { "example.org", "EXAMPLE.org/r", true },
-    { "User@example.org", "user@example.org", false },
+    /* servers case-map local parts: a bounce from nobody@ is for Nobody@ */
+    { "User@example.org", "user@example.org", true },
+    { "ÉMILE@example.org", "émile@example.org", false }, /* ASCII only */
     { "user@example.org", "example.org", false },
     { "user@example.org", "user@example.com", false },
     { "user@example.org", "other@example.org", false },
