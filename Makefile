@@ -38,6 +38,7 @@ $(BUILD)/%.o: %.c $(wildcard lib/*.h cmd/*.h) | deps
 	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/libstanza.a: $(LIB_OBJ)
+	@rm -f $@
 	$(AR) rcs $@ $^
 
 $(BUILD)/stanza: $(CMD_OBJ) $(BUILD)/libstanza.a

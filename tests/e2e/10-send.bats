@@ -329,8 +329,9 @@ CFG
 
 @test "send: after a lost connection, unconfirmed messages go again with the same ids" {
     "$SERVER_DIR/cutproxy.py" --listen-port-file "$BATS_TEST_TMPDIR/port" \
-        --to "$XMPP_PORT" --cut-after 20000 &
+        --to "$XMPP_PORT" --cut-after 20000 3>&- &
     proxy=$!
+    track "$proxy"
     for _ in $(seq 1 100); do [ -s "$BATS_TEST_TMPDIR/port" ] && break; sleep 0.05; done
     seq 1 500 | sed 's/^/line /' >"$BATS_TEST_TMPDIR/lines"
     run -0 --separate-stderr as_alice send --json \
@@ -362,6 +363,7 @@ fake_server() { # MODE: starts tests/server/fakeserver.py, sets $fake_port
     "$SERVER_DIR/fakeserver.py" --port-file "$BATS_TEST_TMPDIR/fake.port" --mode "$1" \
         2>"$BATS_TEST_TMPDIR/fake.err" 3>&- &
     fake_pid=$!
+    track "$fake_pid"
     for _ in $(seq 1 100); do [ -s "$BATS_TEST_TMPDIR/fake.port" ] && break; sleep 0.05; done
     fake_port=$(cat "$BATS_TEST_TMPDIR/fake.port")
 }

@@ -30,8 +30,9 @@ setup() {
 @test "ping: a user's full JID, answered by stanza listen's responder" {
     STANZA_PASSWORD=bob-pw stanza listen --server "127.0.0.1:$XMPP_PORT" --ca-file "$XMPP_CA" \
         -j "bob@$XMPP_DOMAIN/pong" --kind iq --count 3 --json \
-        --version-name "bob's bot" >"$BATS_TEST_TMPDIR/bob.json" 2>&1 &
+        --version-name "bob's bot" >"$BATS_TEST_TMPDIR/bob.json" 2>&1 3>&- &
     pid=$!
+    track "$pid"
     for _ in $(seq 1 100); do
         as_alice ping -t 2 "bob@$XMPP_DOMAIN/pong" >/dev/null 2>&1 && break
         sleep 0.1

@@ -27,6 +27,26 @@ stop_server() {
     "$SERVER_DIR/prosody-stop" "$BATS_FILE_TMPDIR/srv" || true
 }
 
+# Background helpers (receivers, proxies, fake servers) are recorded here
+# and killed after each test, pass or fail: a leftover one holding fd 3
+# would make bats wait forever.
+track() {
+    echo "$1" >>"$BATS_TEST_TMPDIR/pids"
+}
+
+kill_tracked() {
+    local pid
+    [ -f "$BATS_TEST_TMPDIR/pids" ] || return 0
+    while read -r pid; do
+        kill "$pid" 2>/dev/null || true
+    done <"$BATS_TEST_TMPDIR/pids"
+    rm -f "$BATS_TEST_TMPDIR/pids"
+}
+
+teardown() {
+    kill_tracked
+}
+
 load_env() {
     # shellcheck disable=SC1091
     source "$BATS_FILE_TMPDIR/srv/env"
@@ -47,8 +67,9 @@ recv_start() {
     local user=$1 count=$2 timeout=${3:-20} out=$BATS_TEST_TMPDIR/$1.out
     /usr/bin/python3 "$SERVER_DIR/recv.py" --jid "$user@$XMPP_DOMAIN" \
         --password "$user-pw" --port "$XMPP_PORT" --ca "$XMPP_CA" \
-        --count "$count" --timeout "$timeout" >"$out" 2>"$out.err" &
+        --count "$count" --timeout "$timeout" >"$out" 2>"$out.err" 3>&- &
     echo $! >"$BATS_TEST_TMPDIR/$user.pid"
+    track $!
     for _ in $(seq 1 200); do
         grep -q READY "$out.err" 2>/dev/null && return 0
         sleep 0.05
