@@ -369,7 +369,11 @@ int cmd_listen(int argc, char **argv)
     if ((rc = session_start(&s, true)) == RC_OK)
         rc = listen_run(&L);
     session_close(&s);
-    if (rc == RC_OK)
-        rc = out_finish(&s.out);
+    {
+        int orc = out_finish(&s.out); /* always: it frees and flushes */
+
+        if (rc == RC_OK)
+            rc = orc;
+    }
     return rc;
 }

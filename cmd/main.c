@@ -105,7 +105,7 @@ static int dispatch(int argc, char **argv)
     if (strcmp(argv[0], "help") == 0) {
         if (argc < 2) {
             usage(stdout);
-            return RC_OK;
+            return finish(RC_OK);
         }
         argv[0] = argv[1];
         argv[1] = "--help";
@@ -129,7 +129,7 @@ static int main_options(int argc, char **argv)
     }
     if (!strcmp(opt, "--help") || !strcmp(opt, "-h")) {
         usage(stdout);
-        return RC_OK;
+        return finish(RC_OK);
     }
     if (!strcmp(opt, "--version") || !strcmp(opt, "-V")) {
         printf("stanza %s\n", STANZA_VERSION);

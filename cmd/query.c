@@ -163,10 +163,11 @@ static int run_query(int argc, char **argv, const struct query *q)
         rc = ask(&s, to, q);
     session_close(&s);
     free(to);
-    if (rc == RC_OK || rc == RC_REMOTE) {
-        int orc = out_finish(&s.out);
+    {
+        int orc = out_finish(&s.out); /* always: it frees and flushes */
 
-        rc = orc ? orc : rc;
+        if (rc == RC_OK || rc == RC_REMOTE)
+            rc = orc ? orc : rc;
     }
     return rc;
 }
@@ -279,10 +280,11 @@ int cmd_ping(int argc, char **argv)
     }
     session_close(&s);
     free(to);
-    if (rc == RC_OK || rc == RC_REMOTE) {
-        int orc = out_finish(&s.out);
+    {
+        int orc = out_finish(&s.out); /* always: it frees and flushes */
 
-        rc = orc ? orc : rc;
+        if (rc == RC_OK || rc == RC_REMOTE)
+            rc = orc ? orc : rc;
     }
     return rc;
 }

@@ -38,13 +38,16 @@ struct send_opts {
 
 struct text_list {
     char **v;
+    size_t *line; /* line of standard input each came from (0: none) */
     size_t n;
 };
 
-static void list_add(struct text_list *l, char *s)
+static void list_add(struct text_list *l, char *s, size_t line)
 {
-    if (!(l->v = realloc(l->v, (l->n + 1) * sizeof(*l->v))))
+    if (!s || !(l->v = realloc(l->v, (l->n + 1) * sizeof(*l->v))) ||
+        !(l->line = realloc(l->line, (l->n + 1) * sizeof(*l->line))))
         abort();
+    l->line[l->n] = line;
     l->v[l->n++] = s;
 }
 
@@ -53,6 +56,7 @@ static void list_free(struct text_list *l)
     for (size_t i = 0; i < l->n; i++)
         free(l->v[i]);
     free(l->v);
+    free(l->line);
 }
 
 /* Recipients: the first argument, then each one that is a JID with '@',
@@ -133,15 +137,17 @@ static int read_stdin(char **buf, size_t *len)
 static void split_lines(char *buf, size_t len, struct text_list *msgs)
 {
     char *p = buf, *end = buf + len;
+    size_t line = 0;
 
     while (p < end) {
         char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t n = (size_t)((nl ? nl : end) - p);
 
+        line++;
         if (n && p[n - 1] == '\r')
             n--;
         if (n)
-            list_add(msgs, strndup(p, n));
+            list_add(msgs, strndup(p, n), line);
         p = nl ? nl + 1 : end;
     }
 }
@@ -154,7 +160,7 @@ static int collect(int argc, char **argv, const struct send_opts *so,
     int rc;
 
     if (argc > 0) {
-        list_add(msgs, join_words(argc, argv));
+        list_add(msgs, join_words(argc, argv), 0);
     } else {
         if ((rc = read_stdin(&buf, &len)) != RC_OK)
             return rc;
@@ -163,7 +169,8 @@ static int collect(int argc, char **argv, const struct send_opts *so,
                                   "nothing was sent");
         else if (so->stdin_whole)
             list_add(msgs,
-                     strndup(buf, len && buf[len - 1] == '\n' ? len - 1 : len));
+                     strndup(buf, len && buf[len - 1] == '\n' ? len - 1 : len),
+                     0);
         else
             split_lines(buf, len, msgs);
         free(buf);
@@ -173,10 +180,9 @@ static int collect(int argc, char **argv, const struct send_opts *so,
     if (msgs->n == 0 || (msgs->n == 1 && !*msgs->v[0]))
         return fail(RC_DATAERR, "nothing to send: the message is empty");
     for (size_t i = 0; i < msgs->n; i++)
-        if ((rc = text_check_input(argc > 0 || so->stdin_whole ? "message"
-                                                               : "line",
-                                   argc > 0 || so->stdin_whole ? 0 : i + 1,
-                                   msgs->v[i], MESSAGE_MAX)) != RC_OK)
+        if ((rc = text_check_input(msgs->line[i] ? "line" : "message",
+                                   msgs->line[i], msgs->v[i], MESSAGE_MAX)) !=
+            RC_OK)
             return rc;
     return RC_OK;
 }
@@ -350,10 +356,11 @@ int cmd_send(int argc, char **argv)
         rc = send_all(&s, &so, argv, nrcpt, &msgs);
     session_close(&s);
     list_free(&msgs);
-    if (rc == RC_OK || rc == RC_REMOTE) {
-        int orc = out_finish(&s.out);
+    {
+        int orc = out_finish(&s.out); /* always: it frees and flushes */
 
-        rc = orc ? orc : rc;
+        if (rc == RC_OK || rc == RC_REMOTE)
+            rc = orc ? orc : rc;
     }
     return rc;
 }

@@ -60,7 +60,9 @@ static char *config_path(const struct common_opts *c)
     return p;
 }
 
-static int check_secret_file(const char *path, int fd)
+/* A config names commands to run and whom to trust: it must be ours and
+ * not writable by others; holding a password, not readable by them. */
+static int check_config_file(const char *path, int fd, bool has_password)
 {
     struct stat st;
 
@@ -68,10 +70,14 @@ static int check_secret_file(const char *path, int fd)
         return fail(RC_CONFIG, "cannot stat '%s': %s", path, strerror(errno));
     if (st.st_uid != geteuid())
         return fail(RC_CONFIG,
-                    "config '%s' holds a password but belongs to another "
-                    "user — use your own config file",
+                    "config '%s' belongs to another user — use your own "
+                    "config file",
                     path);
-    if (st.st_mode & 077)
+    if (st.st_mode & 022)
+        return fail(RC_CONFIG,
+                    "config '%s' is writable by others — run 'chmod go-w %s'",
+                    path, path);
+    if (has_password && (st.st_mode & 077))
         return fail(RC_CONFIG,
                     "config '%s' holds a password but is readable by others "
                     "— run 'chmod 600 %s' or use password_command",
@@ -132,8 +138,8 @@ static int load_config(const struct common_opts *c, struct cfg *cfg,
                   strerror(errno));
     } else if ((line = cfg_parse(text, cfg, &why)) != 0) {
         rc = fail(RC_CONFIG, "config '%s', line %d: %s", path, line, why);
-    } else if (cfg_has_key(cfg, "password")) {
-        rc = check_secret_file(path, fd);
+    } else {
+        rc = check_config_file(path, fd, cfg_has_key(cfg, "password"));
     }
     free(text);
     close(fd);
@@ -386,6 +392,9 @@ static int fill(const struct common_opts *c, const struct cfg *cfg,
         xstrdup(pick(c->client_cert, NULL, cfg_get(cfg, sec, "client_cert")));
     a->client_key =
         xstrdup(pick(c->client_key, NULL, cfg_get(cfg, sec, "client_key")));
+    if (a->resource && !jid_valid_resource(a->resource, &why))
+        return fail(c->resource ? RC_USAGE : RC_CONFIG, "bad resource '%s': %s",
+                    a->resource, why);
     return check_transport(c, a);
 }
 

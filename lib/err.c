@@ -4,6 +4,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "text.h"
+
 static const char *prog = "stanza";
 
 void err_set_prog(const char *p)
@@ -22,7 +24,9 @@ static void vmsg(const char *prefix, const char *fmt, va_list ap)
 
     vsnprintf(buf, sizeof(buf), fmt, ap);
     fflush(stdout);
-    fprintf(stderr, "%s: %s%s\n", prog, prefix, buf);
+    fprintf(stderr, "%s: %s", prog, prefix);
+    text_put_safe(stderr, buf, false); /* remote text may hold escapes */
+    fputc('\n', stderr);
 }
 
 int fail(int rc, const char *fmt, ...)

@@ -196,3 +196,12 @@ bool jid_equal(const char *a, const char *b)
 {
     return equal(a, b, true);
 }
+
+bool jid_valid_resource(const char *s, const char **why)
+{
+    const char *w = check_part(s, strlen(s), RESOURCE);
+
+    if (w && why)
+        *why = w;
+    return w == NULL;
+}

@@ -24,6 +24,9 @@ void jid_free(struct jid *j); /* NULL is a no-op */
 /* True if @s is a valid JID; *@why as for jid_parse(). */
 bool jid_valid(const char *s, const char **why);
 
+/* True if @s may be a resourcepart; *@why as for jid_parse(). */
+bool jid_valid_resource(const char *s, const char **why);
+
 /* Returns a new string "local@domain" (or "domain"); the caller frees it. */
 char *jid_bare(const struct jid *j);
 

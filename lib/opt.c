@@ -170,6 +170,14 @@ static void list_options(const struct opt *opts)
     printf("--help\n");
 }
 
+/* For --help: a full disk is an error, a closed pipe is not. */
+static int flush_stdout(void)
+{
+    if (fflush(stdout) == 0 || errno == EPIPE)
+        return RC_OK;
+    return fail(RC_IOERR, "cannot write the output: %s", strerror(errno));
+}
+
 static const struct opt *find(const struct opt *opts, int c)
 {
     if (c >= LONG_BASE)
@@ -292,10 +300,10 @@ int opt_parse(int argc, char **argv, const struct opt *opts,
 
         if (c == 'h' || c == LONG_HELP) {
             opt_help(opts, usage);
-            exit(RC_OK);
+            exit(flush_stdout());
         } else if (c == LONG_LIST) {
             list_options(opts);
-            exit(RC_OK);
+            exit(flush_stdout());
         } else if (c == '?' || c == ':' || !(o = find(opts, c))) {
             rc = bad_option(argv, c);
         } else {

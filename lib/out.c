@@ -126,6 +126,8 @@ void out_stanza(struct out *o, xmpp_stanza_t *st)
 
 int out_finish(struct out *o)
 {
+    if (!o->f)
+        return RC_OK; /* never started */
     if (o->json.replaced)
         warn("%lu invalid UTF-8 sequence(s) in the output were replaced by "
              "U+FFFD",

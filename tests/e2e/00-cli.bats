@@ -78,3 +78,9 @@ load helpers
             { echo "exit code $code missing"; return 1; }
     done
 }
+
+@test "cli: --help to a full disk is 74, not a silent 0" {
+    run -74 --separate-stderr bash -c 'stanza --help >/dev/full'
+    run -74 --separate-stderr bash -c 'stanza send --help >/dev/full'
+    [ "$stderr" = "stanza send: cannot write the output: No space left on device" ]
+}

@@ -451,3 +451,34 @@ fake_server() { # MODE: starts tests/server/fakeserver.py, sets $fake_port
         < <(head -c 100000 /dev/zero | tr '\0' '&')
     [[ $stderr == "stanza send: message 1 would be a stanza over 256 KiB"* ]]
 }
+
+@test "config: a config writable by others is refused even without a password (78)" {
+    write_config <<CFG
+[default]
+jid = alice@$XMPP_DOMAIN
+password_command = echo alice-pw
+CFG
+    chmod 664 "$XDG_CONFIG_HOME/stanza/config"
+    run -78 --separate-stderr stanza send --server "127.0.0.1:$XMPP_PORT" "bob@$XMPP_DOMAIN" hi
+    [ "$stderr" = "stanza send: config '$XDG_CONFIG_HOME/stanza/config' is writable by others — run 'chmod go-w $XDG_CONFIG_HOME/stanza/config'" ]
+    rm -f "$XDG_CONFIG_HOME/stanza/config"
+}
+
+@test "send: a bad line is named by its line number on stdin, empty lines counted" {
+    run -65 --separate-stderr env STANZA_PASSWORD=x stanza send --server 127.0.0.1:1 \
+        -j "alice@$XMPP_DOMAIN" "bob@$XMPP_DOMAIN" < <(printf 'a\n\nbad \xff\n')
+    [ "$stderr" = "stanza send: line 3: invalid UTF-8 at byte 5 — nothing was sent" ]
+}
+
+@test "send: a resource with a control character is refused (64)" {
+    run -64 --separate-stderr env STANZA_PASSWORD=x stanza send --server 127.0.0.1:1 \
+        -r $'bad\x01' -j "alice@$XMPP_DOMAIN" "bob@$XMPP_DOMAIN" hi
+    [[ $stderr == "stanza send: bad resource 'bad"*"': control character in resource" ]]
+}
+
+@test "send: remote text reaches stderr with bidi controls neutralized" {
+    fake_server hostile-error
+    run -76 --separate-stderr env STANZA_PASSWORD=x stanza send --no-tls \
+        --server "127.0.0.1:$fake_port" -j "alice@$XMPP_DOMAIN" "bob@$XMPP_DOMAIN" hi
+    [ "$stderr" = $'stanza send: stream error from 127.0.0.1: policy-violation: evil \uFFFD txt.exe' ]
+}

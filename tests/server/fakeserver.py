@@ -6,6 +6,7 @@ fakeserver.py --port-file FILE --mode MODE
 
 Modes:
   stream-error   answer the stream header with <system-shutdown/>
+  hostile-error  a stream error whose text holds a bidi override (U+202E)
   garbage        answer the stream header with bytes that are not XML
   proceed-stall  offer STARTTLS, say <proceed/>, then never speak TLS
   impostor       direct TLS with a self-signed certificate (made in the
@@ -32,6 +33,11 @@ REPLIES = {
                     b"xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>"
                     b"<text xmlns='urn:ietf:params:xml:ns:xmpp-streams'>"
                     b"going down</text></stream:error></stream:stream>",
+    'hostile-error': HEADER + b"<stream:error><policy-violation "
+                     b"xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>"
+                     b"<text xmlns='urn:ietf:params:xml:ns:xmpp-streams'>"
+                     b"evil \xe2\x80\xae txt.exe</text></stream:error>"
+                     b"</stream:stream>",
     'garbage': HEADER + b"<features><<<\x00\xff not xml",
     'proceed-stall': None,
     'impostor': None,
