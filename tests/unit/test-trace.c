@@ -140,8 +140,8 @@ static const struct mask_case cases[] = {
       "correct-horse",
       "<message><body>my password is ***, yes ***!</body>"
       "<x a='***'/></message>" },
-    { "adjacent occurrences", "correct-horsecorrect-horse correct-horse", "correct-horse",
-      "****** ***" },
+    { "adjacent occurrences", "correct-horsecorrect-horse correct-horse",
+      "correct-horse", "****** ***" },
     { "secret and SASL together",
       "<auth " SASLQ " mechanism='PLAIN'>AGJpbGwAaHVudGVyMg==</auth>"
       "<message><body>correct-horse</body></message>",
@@ -186,7 +186,8 @@ static void check_write(void)
         abort();
     trace_write(f, "SENT", "<auth " SASLQ " mechanism='PLAIN'>AHUAcA==</auth>",
                 NULL, false);
-    trace_write(f, "RECV", "<message><body>pw: s3cret-passphrase</body></message>",
+    trace_write(f, "RECV",
+                "<message><body>pw: s3cret-passphrase</body></message>",
                 "s3cret-passphrase", false);
     trace_write(f, "RECV", "<success " SASLQ "/>", "", false);
     fclose(f);
