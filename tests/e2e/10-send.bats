@@ -482,3 +482,12 @@ CFG
         --server "127.0.0.1:$fake_port" -j "alice@$XMPP_DOMAIN" "bob@$XMPP_DOMAIN" hi
     [ "$stderr" = $'stanza send: stream error from 127.0.0.1: policy-violation: evil \uFFFD txt.exe' ]
 }
+
+@test "send: with no other source, the password is asked on the terminal, without echo" {
+    run -0 --separate-stderr bash -c "(sleep 0.5; echo alice-pw) | script -q -e -c \
+        'stanza send --server 127.0.0.1:$XMPP_PORT --ca-file $XMPP_CA -j alice@$XMPP_DOMAIN bob@$XMPP_DOMAIN prompted' /dev/null"
+    [[ $output == "Password for alice@$XMPP_DOMAIN: "* ]]
+    [[ $output != *alice-pw* ]]
+    run -77 --separate-stderr bash -c "(sleep 0.5; echo wrong) | script -q -e -c \
+        'stanza send --server 127.0.0.1:$XMPP_PORT --ca-file $XMPP_CA -j alice@$XMPP_DOMAIN bob@$XMPP_DOMAIN prompted' /dev/null"
+}
