@@ -94,7 +94,12 @@ check: check-format
 demo: $(BUILD)/inst/bin/stanza
 	@tools/demo $(BUILD)
 
-bench: $(BUILD)/inst/bin/stanza
+$(BUILD)/bench/record: bench/record.c $(BUILD)/libstanza.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libstanza.a $(LDLIBS)
+
+bench: $(BUILD)/inst/bin/stanza $(BUILD)/bench/record
+	@$(BUILD)/bench/record
 	@bench/send $(BUILD)
 
 clean:
