@@ -25,7 +25,7 @@ UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 MAN_SRC   = $(wildcard man/*.scd)
 MAN_OUT   = $(MAN_SRC:man/%.scd=$(BUILD)/man/%)
 
-.PHONY: all deps test check check-format demo install bench clean unit man
+.PHONY: all deps test check check-format demo install bench clean unit man fuzz
 
 all: $(BUILD)/stanza
 
@@ -101,6 +101,16 @@ $(BUILD)/bench/record: bench/record.c $(BUILD)/libstanza.a
 bench: $(BUILD)/inst/bin/stanza $(BUILD)/bench/record
 	@$(BUILD)/bench/record
 	@bench/send $(BUILD)
+
+# libFuzzer targets (clang): build/fuzz-*; run e.g.
+#   build/fuzz-record tests/fuzz/corpus-record -max_total_time=60
+FUZZ_SRC = $(wildcard tests/fuzz/fuzz-*.c)
+fuzz: $(FUZZ_SRC:tests/fuzz/%.c=build/%)
+
+build/fuzz-%: tests/fuzz/fuzz-%.c $(LIB_SRC) $(wildcard lib/*.h)
+	@mkdir -p build
+	clang -std=c17 -D_GNU_SOURCE -I. -g -O1 -fsanitize=fuzzer,address,undefined \
+	    -o $@ $< $(LIB_SRC) $(LDLIBS)
 
 clean:
 	rm -rf build build-san
