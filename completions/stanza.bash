@@ -4,9 +4,17 @@
 # `stanza COMMAND --list-options`, accounts from the [name] lines of the
 # config file. Nothing here goes to the network.
 
-# Short options that take a value (--list-options names long ones only).
+# Short options that take a value: --list-options names long ones only, so
+# they come from the command's --help ("  -c, --count <n>"). Prints them on
+# one line; the caller keeps them in $shorts.
+_stanza_shorts() {
+    "$@" --help </dev/null 2>/dev/null |
+        sed -n 's/^ *\(-[[:alnum:]]\), --[[:alnum:]-]* <.*/\1/p' | tr '\n' ' '
+}
+
+# Is $1 one of the command's short options that take a value?
 _stanza_short_arg() {
-    [[ $1 == -[ajrots] ]]
+    [[ $1 == -? && " $shorts " == *" $1 "* ]]
 }
 
 # The binary to ask: the one typed, if typed with a path, else from PATH.
@@ -40,7 +48,8 @@ _stanza_accounts() {
     return 0
 }
 
-# Fills COMPREPLY with the values for option $1 that start with $2.
+# Fills COMPREPLY with the values for option $1 of command $3 that start
+# with $2.
 _stanza_value() {
     local words=
     case $1 in
@@ -50,7 +59,17 @@ _stanza_value() {
         return
         ;;
     -o | --output) words='text json xml' ;;
-    --type) words='chat normal headline' ;;
+    --type)
+        case $3 in
+        listen) # any type attribute: of messages, presences, IQs
+            words='chat normal headline groupchat error unavailable subscribe
+                subscribed unsubscribe unsubscribed probe get set result'
+            ;;
+        *) words='chat normal headline' ;;
+        esac
+        ;;
+    --kind) words='any message presence iq' ;;
+    --presence-show) words='available away chat dnd xa' ;;
     -a | --account) words=$(_stanza_accounts) ;;
     esac
     mapfile -t COMPREPLY < <(compgen -W "$words" -- "$2")
@@ -59,6 +78,7 @@ _stanza_value() {
 
 _stanza() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev='' bin name first i w opt='' val
+    local cmd shorts
     local -a cmds opts takes plugins
     COMPREPLY=()
     ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
@@ -67,7 +87,9 @@ _stanza() {
 
     if [[ $name == stanza-* ]]; then # called through a stanza-COMMAND link
         first=1
+        cmd=${name#stanza-}
         mapfile -t opts < <("$bin" --list-options </dev/null 2>/dev/null)
+        shorts=$(_stanza_shorts "$bin")
     else
         mapfile -t cmds < <("$bin" --list-commands </dev/null 2>/dev/null)
         if ((COMP_CWORD == 1)); then
@@ -89,8 +111,9 @@ _stanza() {
         fi
         # ask only built-ins: a plug-in may not know --list-options
         [[ " ${cmds[*]} " == *" ${COMP_WORDS[1]} "* ]] || return 0
-        mapfile -t opts < <("$bin" "${COMP_WORDS[1]}" --list-options \
-            </dev/null 2>/dev/null)
+        cmd=${COMP_WORDS[1]}
+        mapfile -t opts < <("$bin" "$cmd" --list-options </dev/null 2>/dev/null)
+        shorts=$(_stanza_shorts "$bin" "$cmd")
     fi
     for w in "${opts[@]}"; do
         [[ $w == *= ]] && takes+=("${w%=}")
@@ -127,7 +150,7 @@ _stanza() {
         opt=$prev val=$cur
     fi
     if [[ -n $opt ]]; then
-        _stanza_value "$opt" "$val"
+        _stanza_value "$opt" "$val" "$cmd"
         if [[ $cur == --*=* ]]; then
             COMPREPLY=("${COMPREPLY[@]/#/$opt=}")
         fi

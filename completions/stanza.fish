@@ -30,10 +30,11 @@ function __stanza_complete
     string match -q -- '*/*' $bin; and test -x $bin; or set bin $name
     set -l first
     set -l opts
+    set -l call
 
     if string match -q -- 'stanza-*' $name # a stanza-COMMAND link
         set first 2
-        set opts ($bin --list-options </dev/null 2>/dev/null)
+        set call $bin
     else
         set -l cmds ($bin --list-commands </dev/null 2>/dev/null)
         if test (count $words) -eq 1
@@ -54,13 +55,18 @@ function __stanza_complete
         end
         # ask only built-ins: a plug-in may not know --list-options
         contains -- $words[2] $cmds; or return
-        set opts ($bin $words[2] --list-options </dev/null 2>/dev/null)
+        set call $bin $words[2]
     end
+    set -l cmd (string replace -r -- '^(.*/)?stanza-' '' $call[-1])
+    set opts ($call --list-options </dev/null 2>/dev/null)
     set -l takes (string match -- '*=' $opts | string replace -- '=' '')
+    # Short options that take a value: --list-options names long ones only,
+    # so they come from the command's --help ("  -c, --count <n>").
+    set -l shorts ($call --help </dev/null 2>/dev/null |
+        string replace -r -f -- '^ *(-[[:alnum:]]), --[[:alnum:]-]* <.*' '$1')
 
     # Options end at the first argument or at "--" (POSIX order): after that
-    # come recipients and message words, with nothing to offer. -a -j -r -o
-    # -t -s are the short options that take a value.
+    # come recipients and message words, with nothing to offer.
     set -l i $first
     while test $i -le (count $words)
         set -l w $words[$i]
@@ -69,7 +75,7 @@ function __stanza_complete
         else if string match -q -- '--*=*' $w
         else if string match -q -- '--*' $w
             contains -- $w $takes; and set i (math $i + 1)
-        else if string match -q -r -- '^-[ajrots]$' $w
+        else if contains -- $w $shorts
             set i (math $i + 1)
         else if not string match -q -- '-?*' $w
             return
@@ -85,7 +91,7 @@ function __stanza_complete
         set prefix $opt=
         set cur (string split -m 1 -- = $cur)[2]
     else if test (count $words) -ge $first
-        if contains -- $words[-1] $takes; or string match -q -r -- '^-[ajrots]$' $words[-1]
+        if contains -- $words[-1] $takes; or contains -- $words[-1] $shorts
             set opt $words[-1]
         end
     end
@@ -96,7 +102,16 @@ function __stanza_complete
             case -o --output
                 printf "$prefix%s\n" text json xml
             case --type
-                printf "$prefix%s\n" chat normal headline
+                if test "$cmd" = listen # any type attribute: messages, presences, IQs
+                    printf "$prefix%s\n" chat normal headline groupchat error unavailable \
+                        subscribe subscribed unsubscribe unsubscribed probe get set result
+                else
+                    printf "$prefix%s\n" chat normal headline
+                end
+            case --kind
+                printf "$prefix%s\n" any message presence iq
+            case --presence-show
+                printf "$prefix%s\n" available away chat dnd xa
             case -a --account
                 for a in (__stanza_accounts)
                     printf '%s%s\n' "$prefix" $a

@@ -46,10 +46,12 @@ expect() {
     [ -f "$prefix/share/fish/vendor_completions.d/stanza.fish" ]
 }
 
-@test "bash: the completion is registered for stanza and stanza-send" {
+@test "bash: the completion is registered for stanza, stanza-send and stanza-listen" {
     run -0 complete -p stanza
     [[ $output == *"-F _stanza"* ]]
     run -0 complete -p stanza-send
+    [[ $output == *"-F _stanza"* ]]
+    run -0 complete -p stanza-listen
     [[ $output == *"-F _stanza"* ]]
 }
 
@@ -147,6 +149,139 @@ expect() {
 @test "bash: an option's value is not completed as an option" {
     complete_words stanza send -s --ty
     expect
+}
+
+@test "bash: stanza li<TAB> offers listen" {
+    complete_words stanza li
+    expect listen
+}
+
+@test "bash: stanza listen --ki<TAB> offers --kind; --rep<TAB> offers --reply" {
+    complete_words stanza listen --ki
+    expect --kind
+    complete_words stanza listen --rep
+    expect --reply
+}
+
+@test "bash: stanza listen --kind <TAB> offers the kinds" {
+    complete_words stanza listen --kind ''
+    expect any message presence iq
+    complete_words stanza listen --kind m
+    expect message
+    complete_words stanza listen --kind=p
+    expect --kind=presence
+}
+
+@test "bash: stanza listen --presence-show <TAB> offers the shows" {
+    complete_words stanza listen --presence-show ''
+    expect available away chat dnd xa
+}
+
+@test "bash: stanza listen --type <TAB> offers every type attribute; send's stay message types" {
+    complete_words stanza listen --type ''
+    expect chat normal headline groupchat error unavailable subscribe subscribed \
+        unsubscribe unsubscribed probe get set result
+    complete_words stanza listen --type g
+    expect groupchat get
+    complete_words stanza send --type ''
+    expect chat normal headline
+}
+
+@test "bash: stanza-listen --kind <TAB> offers the kinds" {
+    complete_words stanza-listen --kind ''
+    expect any message presence iq
+    complete_words stanza-listen --no-rec
+    expect --no-reconnect
+}
+
+@test "bash: listen's -c and -e take a value; send's -s is not listen's" {
+    complete_words stanza listen -c 3 -e 'cat' --ki
+    expect --kind
+    complete_words stanza listen -c --ki
+    expect
+    complete_words stanza listen -e --ki
+    expect
+    # listen has no -s: what follows it is not its value
+    complete_words stanza listen -s --ki
+    expect --kind
+    complete_words stanza listen -o ''
+    expect text json xml
+}
+
+@test "bash: stanza listen takes no arguments: nothing after one" {
+    complete_words stanza listen extra --ki
+    expect
+}
+
+# zsh_complete WORD...: runs the zsh completion with the last WORD under the
+# cursor; compadd is replaced by a stub that prints the candidates that
+# start with the word, one per line.
+zsh_complete() {
+    zsh -f -c '
+compadd() {
+    local -a w
+    local x
+    while [[ $1 == -* ]]; do
+        case $1 in
+        -a) w=(${(P)2}); shift 2; break ;;
+        --) shift; break ;;
+        *) shift ;;
+        esac
+    done
+    (( $#w )) || w=("$@")
+    for x in $w; do [[ $x == ${PREFIX}* ]] && print -r -- $x; done
+    return 0
+}
+compset() { [[ $1 == -P ]] && PREFIX=${PREFIX#*=}; return 0; }
+_files() { :; }
+words=("$@"); CURRENT=$#; PREFIX=$words[CURRENT]
+source "$0"' "$prefix/share/zsh/site-functions/_stanza" "$@"
+}
+
+@test "zsh: stanza listen offers its options and their values" {
+    command -v zsh >/dev/null || skip "zsh is not installed"
+    run -0 zsh_complete stanza listen --kind ''
+    [ "$output" = $'any\nmessage\npresence\niq' ]
+    run -0 zsh_complete stanza listen --presence-show d
+    [ "$output" = dnd ]
+    run -0 zsh_complete stanza listen --type gr
+    [ "$output" = groupchat ]
+    run -0 zsh_complete stanza send --type ''
+    [ "$output" = $'chat\nnormal\nheadline' ]
+    run -0 zsh_complete stanza listen --kind=p
+    [ "$output" = presence ]
+    run -0 zsh_complete stanza listen -c 3 --ki
+    [ "$output" = --kind ]
+    run zsh_complete stanza listen -e --ki
+    [ "$output" = "" ]
+    run -0 zsh_complete stanza-listen --no-rec
+    [ "$output" = --no-reconnect ]
+}
+
+# fish_complete LINE: what fish offers for LINE (sorted, one per line)
+fish_complete() {
+    fish --no-config -c "source '$prefix/share/fish/vendor_completions.d/stanza.fish'
+complete -C '$1'" | cut -f1
+}
+
+@test "fish: stanza listen offers its options and their values" {
+    command -v fish >/dev/null || skip "fish is not installed"
+    run -0 fish_complete 'stanza listen --kind '
+    [ "$output" = $'any\niq\nmessage\npresence' ]
+    run -0 fish_complete 'stanza listen --presence-show d'
+    [ "$output" = dnd ]
+    run -0 fish_complete 'stanza listen --type gr'
+    [ "$output" = groupchat ]
+    run -0 fish_complete 'stanza send --type '
+    [ "$output" = $'chat\nheadline\nnormal' ]
+    run -0 fish_complete 'stanza listen --kind=p'
+    [ "$output" = --kind=presence ]
+    run -0 fish_complete 'stanza listen -c 3 --ki'
+    [ "$output" = --kind ]
+    run -0 fish_complete 'stanza listen -e --ki'
+    [ "$output" = "" ]
+    run -0 fish_complete 'stanza-listen --no-rec'
+    [ "$output" = --no-reconnect ]
 }
 
 @test "zsh: _stanza parses" {
