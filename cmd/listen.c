@@ -54,7 +54,7 @@ static bool from_matches(const char *want, const char *from)
     if (!from)
         return false;
     if (strchr(want, '/'))
-        return strcmp(want, from) == 0;
+        return jid_equal(want, from);
     return jid_bare_equal(want, from);
 }
 
@@ -159,9 +159,8 @@ static xmpp_stanza_t *reply_to(struct session *s, xmpp_stanza_t *orig,
     if (type && !strcmp(type, "groupchat") && (j = jid_parse(from, NULL)))
         to = jid_bare(j);
     session_new_id(s, id, sizeof(id));
-    m = stanza_message(s->ctx, to ? to : from,
-                       type && strcmp(type, "error") ? type : "chat", id, text,
-                       NULL, thread);
+    /* no type is "normal", and the reply has none either */
+    m = stanza_message(s->ctx, to ? to : from, type, id, text, NULL, thread);
     jid_free(j);
     free(to);
     if (thread)
@@ -179,7 +178,8 @@ static void send_reply(struct listen *L, xmpp_stanza_t *orig, char *out,
     while (len && (out[len - 1] == '\n' || out[len - 1] == '\r'))
         out[--len] = '\0';
     if (!len || !xmpp_stanza_get_from(orig) ||
-        strcmp(xmpp_stanza_get_name(orig), "message") != 0)
+        strcmp(xmpp_stanza_get_name(orig), "message") != 0 ||
+        stanza_is_error(orig)) /* never answer an error: loops lie there */
         return;
     if (!text_check_xml(out, len, &off, &why) || memchr(out, '\0', len)) {
         warn("--reply: not sent: the command's output has %s at byte %zu", why,
@@ -245,7 +245,8 @@ static bool stop_now(void *arg)
 
     exec_poll(&L->jobs);
     L->s->tick_ms = exec_idle(&L->jobs) ? 1000 : 20;
-    return L->count && L->seen >= L->count;
+    /* the reader went away, or the disk is full: no point going on */
+    return (L->count && L->seen >= L->count) || out_error(&L->s->out);
 }
 
 #define UNTIL_PASSED (-1)
@@ -365,6 +366,9 @@ int cmd_listen(int argc, char **argv)
     if ((L.priority_set = L.priority != LONG_MIN) && L.priority > 127)
         return opt_usage_error(listen_usage, "--priority is 0 to 127");
     if (L.status && (rc = text_check_input("--status", 0, L.status, 0)))
+        return rc;
+    if (L.version_name &&
+        (rc = text_check_input("--version-name", 0, L.version_name, 0)))
         return rc;
     if ((rc = session_start(&s, true)) == RC_OK)
         rc = listen_run(&L);

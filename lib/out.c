@@ -25,6 +25,18 @@ static bool text(const struct out *o)
     return o->mode == OUT_TEXT && !o->quiet;
 }
 
+void out_flush(struct out *o)
+{
+    errno = 0;
+    if ((fflush(o->f) != 0 || ferror(o->f)) && !o->err)
+        o->err = errno ? errno : EIO;
+}
+
+int out_error(const struct out *o)
+{
+    return o->err;
+}
+
 static void top_done(struct out *o)
 {
     if (o->depth != 0)
@@ -32,7 +44,7 @@ static void top_done(struct out *o)
     if (o->mode == OUT_JSON)
         fputc('\n', o->f);
     if (o->streaming)
-        fflush(o->f);
+        out_flush(o);
 }
 
 void out_obj_begin(struct out *o, const char *key)
@@ -120,7 +132,7 @@ void out_stanza(struct out *o, xmpp_stanza_t *st)
     fwrite(buf, 1, len, o->f);
     fputc('\n', o->f);
     if (o->streaming)
-        fflush(o->f);
+        out_flush(o);
     xmpp_free(xmpp_stanza_get_context(st), buf);
 }
 
@@ -133,9 +145,8 @@ int out_finish(struct out *o)
              "U+FFFD",
              o->json.replaced);
     json_free(&o->json);
-    if (fflush(o->f) == 0 && !ferror(o->f))
+    out_flush(o);
+    if (!o->err || o->err == EPIPE) /* a closed pipe: the reader is done */
         return RC_OK;
-    if (errno == EPIPE)
-        return RC_OK;
-    return fail(RC_IOERR, "cannot write the output: %s", strerror(errno));
+    return fail(RC_IOERR, "cannot write the output: %s", strerror(o->err));
 }

@@ -17,6 +17,7 @@ struct out {
     bool streaming; /* JSON: one object per line (NDJSON), flushed */
     bool quiet;     /* text: print nothing */
     int depth;
+    int err; /* the first write error (errno), 0 if none */
     struct json json;
 };
 
@@ -40,6 +41,13 @@ void out_double(struct out *o, const char *key, const char *fmt, double v);
 
 /* XML mode only: prints @st on one line. */
 void out_stanza(struct out *o, xmpp_stanza_t *st);
+
+/* Flushes, remembering the first write error. */
+void out_flush(struct out *o);
+
+/* The first write error (an errno value), or 0: a streaming command stops
+ * when it is set. */
+int out_error(const struct out *o);
 
 /* Flushes; returns RC_OK, or RC_IOERR after printing why (EPIPE is
  * silent and RC_OK). */

@@ -6,13 +6,32 @@
 
 #include "stanza.h"
 
+/* libstrophe 0.12's parser drops attribute prefixes: xml:lang arrives as
+ * "lang". Serialize it under its real name. */
+static int to_text(xmpp_stanza_t *st, char **buf, size_t *len)
+{
+    const char *lang = xmpp_stanza_get_attribute(st, "lang");
+    char *saved = lang ? strdup(lang) : NULL;
+    int rc;
+
+    if (!saved)
+        return xmpp_stanza_to_text(st, buf, len);
+    xmpp_stanza_del_attribute(st, "lang");
+    xmpp_stanza_set_attribute(st, "xml:lang", saved);
+    rc = xmpp_stanza_to_text(st, buf, len);
+    xmpp_stanza_del_attribute(st, "xml:lang");
+    xmpp_stanza_set_attribute(st, "lang", saved);
+    free(saved);
+    return rc;
+}
+
 char *record_xml(xmpp_stanza_t *st)
 {
     xmpp_ctx_t *ctx = xmpp_stanza_get_context(st);
     char *buf = NULL, *out;
     size_t len = 0, extra = 0, j = 0;
 
-    if (xmpp_stanza_to_text(st, &buf, &len) != 0)
+    if (to_text(st, &buf, &len) != 0)
         return NULL;
     for (size_t i = 0; i < len; i++)
         extra += (buf[i] == '\n' || buf[i] == '\r') ? 4 : 0;
@@ -189,7 +208,7 @@ void record_print(struct out *o, xmpp_stanza_t *st)
             fprintf(o->f, "%s\n", xml);
         free(xml);
         if (o->streaming)
-            fflush(o->f);
+            out_flush(o);
         return;
     }
     out_obj_begin(o, NULL);
@@ -198,6 +217,7 @@ void record_print(struct out *o, xmpp_stanza_t *st)
     out_str(o, "id", NULL, xmpp_stanza_get_id(st));
     out_str(o, "from", " from %s", xmpp_stanza_get_from(st));
     out_str(o, "to", NULL, xmpp_stanza_get_to(st));
+    out_str(o, "lang", NULL, xmpp_stanza_get_attribute(st, "lang"));
     print_delay(o, st);
     out_str(o, "subject", " [%s]", child_text(st, "subject"));
     out_str(o, "body", ": %s", child_text(st, "body"));

@@ -104,6 +104,8 @@ static int on_iq(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
         reply =
             xmpp_stanza_reply_error(st, "cancel", "service-unavailable", NULL);
     }
+    /* xml:lang was parsed as "lang"; copied back unprefixed it is wrong */
+    xmpp_stanza_del_attribute(reply, "lang");
     xmpp_send(conn, reply);
     xmpp_stanza_release(reply);
     return 1;

@@ -165,8 +165,11 @@ jid() { cat "$BATS_TEST_TMPDIR/$1.jid"; }
     [ "$output" = "{\"kind\":\"message\",\"type\":\"chat\",\"id\":\"$id\",\"to\":\"alice@$XMPP_DOMAIN\",\"body\":\"hello alice\"}" ]
     run -0 jq -r .from "$BATS_TEST_TMPDIR/a.out"
     [[ $output == "bob@$XMPP_DOMAIN/"?* ]]
+    # the sender's stream language, which the server stamps on the message
+    run -0 jq -r .lang "$BATS_TEST_TMPDIR/a.out"
+    [ "$output" = "en" ]
     # no field that the stanza does not have
-    run -0 jq -c 'del(.kind, .type, .id, .from, .to, .body, .payloads) | keys' "$BATS_TEST_TMPDIR/a.out"
+    run -0 jq -c 'del(.kind, .type, .id, .from, .to, .lang, .body, .payloads) | keys' "$BATS_TEST_TMPDIR/a.out"
     [ "$output" = "[]" ]
     # the server's stanza-id (XEP-0359) is kept as a payload, serialized
     run -0 jq -r '.payloads[] | select(.name == "stanza-id") | [.ns, .xml] | join(" ")' \
