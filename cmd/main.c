@@ -19,11 +19,14 @@
 
 static const struct cmd commands[] = {
     /* sorted; a test checks */
+    { "iq", cmd_iq, CMD_STREAMS,
+      "send an iq query by namespace, print the answer" },
     { "last", cmd_last, 0,
       "idle time of a user, uptime of a server (XEP-0012)" },
     { "listen", cmd_listen, CMD_STREAMS,
       "print incoming stanzas; run a command for each" },
     { "ping", cmd_ping, 0, "round trip to an entity (XEP-0199)" },
+    { "raw", cmd_raw, CMD_STREAMS, "send XML stanzas, print the answers" },
     { "send", cmd_send, 0, "send messages and wait until the server confirms" },
     { "time", cmd_time, 0, "an entity's clock (XEP-0202)" },
     { "version", cmd_version, 0, "an entity's software version (XEP-0092)" },

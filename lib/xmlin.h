@@ -1,0 +1,33 @@
+/* lib/xmlin.h - XML that users type or pipe in, checked before sending
+ *
+ * Input is parsed inside a wrapper element, so a DOCTYPE (and with it any
+ * entity declaration) is a syntax error and only the predefined entities
+ * exist: no DTD is loaded, no entity expanded, nothing fetched. Each
+ * top-level element must be a message, presence or iq, within the size
+ * and depth limits. Parsed with expat, which libstrophe already loads.
+ */
+#ifndef STANZA_LIB_XMLIN_H
+#define STANZA_LIB_XMLIN_H
+
+#include <stddef.h>
+
+#include <strophe.h>
+
+#define XMLIN_MAX_BYTES (256 * 1024) /* per stanza */
+#define XMLIN_MAX_DEPTH 64
+
+struct xmlin {
+    xmpp_stanza_t **st; /* owned */
+    size_t n;
+};
+
+/*
+ * Parses @text (@len bytes) into stanzas. Returns 0, or -1 after writing
+ * "line L, column C: what" to @err.
+ */
+int xmlin_parse(xmpp_ctx_t *ctx, const char *text, size_t len,
+                struct xmlin *out, char *err, size_t errlen);
+
+void xmlin_free(struct xmlin *in);
+
+#endif
