@@ -76,6 +76,19 @@ _stanza_value() {
     return 0
 }
 
+# The first argument of a command: the namespaces people ask most with
+# `iq`; `raw` takes XML and the others JIDs, where there is nothing to offer.
+_stanza_first_argument() {
+    local ns='jabber:iq:roster jabber:iq:version jabber:iq:last
+        jabber:iq:register jabber:iq:private urn:xmpp:ping urn:xmpp:time
+        http://jabber.org/protocol/disco#info
+        http://jabber.org/protocol/disco#items vcard-temp'
+    case $1 in
+    iq) mapfile -t COMPREPLY < <(compgen -W "$ns" -- "$2") ;;
+    raw) ;;
+    esac
+}
+
 _stanza() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev='' bin name first i w opt='' val
     local cmd shorts
@@ -159,6 +172,8 @@ _stanza() {
 
     if [[ $cur == -* ]]; then
         mapfile -t COMPREPLY < <(compgen -W "${opts[*]%=}" -- "$cur")
+    else
+        _stanza_first_argument "$cmd" "$cur"
     fi
     return 0
 }

@@ -293,3 +293,8 @@ complete -C '$1'" | cut -f1
     command -v fish >/dev/null || skip "fish is not installed"
     run -0 fish --no-execute "$prefix/share/fish/vendor_completions.d/stanza.fish"
 }
+
+@test "bash: stanza iq <TAB> offers common namespaces" {
+    complete_words stanza iq jabber:iq:v
+    expect jabber:iq:version
+}
