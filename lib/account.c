@@ -182,6 +182,7 @@ static int password_from_command(const char *cmd, char **pw)
     if (!p)
         return fail(RC_CONFIG, "cannot run password command: %s",
                     strerror(errno));
+    setvbuf(p, NULL, _IONBF, 0); /* no stdio buffer keeps a copy */
     n = fread(buf, 1, sizeof(buf) - 1, p);
     buf[n] = '\0';
     st = pclose(p);
@@ -210,16 +211,19 @@ static int password_from_tty(const char *jid, char **pw)
                     "--password-file, --password-command, STANZA_PASSWORD "
                     "or password_command in the config",
                     jid);
+    setvbuf(tty, NULL, _IONBF, 0); /* no stdio buffer keeps a copy */
     fprintf(tty, "Password for %s: ", jid);
-    fflush(tty);
     tcgetattr(fileno(tty), &old);
     noecho = old;
     noecho.c_lflag &= ~(tcflag_t)ECHO;
     tcsetattr(fileno(tty), TCSAFLUSH, &noecho);
+    errno = 0;
     ok = fgets(buf, sizeof(buf), tty) != NULL;
     tcsetattr(fileno(tty), TCSAFLUSH, &old);
     fputc('\n', tty);
     fclose(tty);
+    if (!ok && errno == EINTR)
+        return fail(RC_INTERRUPTED, "interrupted");
     if (!ok)
         return fail(RC_CONFIG, "no password entered");
     *pw = xstrdup(first_line(buf));
@@ -331,6 +335,10 @@ static int check_transport(const struct common_opts *c, struct account *a)
     if (a->no_tls && (!a->host || !is_loopback(a->host)))
         return fail(RC_USAGE, "--no-tls is only allowed with --server on a "
                               "loopback address");
+    if (a->direct_tls && !a->host)
+        return fail(c->direct_tls ? RC_USAGE : RC_CONFIG,
+                    "--direct-tls needs --server HOST:PORT (there "
+                    "is no lookup of _xmpps-client records yet)");
     if (a->no_tls && (a->direct_tls || a->ca_file || a->pin))
         return fail(RC_USAGE, "--no-tls cannot be combined with TLS options");
     if (a->pin && account_normalize_pin(a->pin) != 0)

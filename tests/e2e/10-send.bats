@@ -491,3 +491,9 @@ CFG
     run -77 --separate-stderr bash -c "(sleep 0.5; echo wrong) | script -q -e -c \
         'stanza send --server 127.0.0.1:$XMPP_PORT --ca-file $XMPP_CA -j alice@$XMPP_DOMAIN bob@$XMPP_DOMAIN prompted' /dev/null"
 }
+
+@test "send: --direct-tls without --server is refused (64): no _xmpps-client lookup" {
+    run -64 --separate-stderr env STANZA_PASSWORD=x stanza send --direct-tls \
+        -j "alice@$XMPP_DOMAIN" "bob@$XMPP_DOMAIN" hi
+    [[ $stderr == "stanza send: --direct-tls needs --server HOST:PORT"* ]]
+}
