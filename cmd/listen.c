@@ -244,7 +244,7 @@ static bool stop_now(void *arg)
     struct listen *L = arg;
 
     exec_poll(&L->jobs);
-    L->s->tick_ms = exec_idle(&L->jobs) ? 1000 : 20;
+    L->s->tick_ms = exec_idle(&L->jobs) ? 50 : 20; /* see session_init() */
     /* the reader went away, or the disk is full: no point going on */
     return (L->count && L->seen >= L->count) || out_error(&L->s->out);
 }

@@ -104,7 +104,10 @@ void session_init(struct session *s, const char *cmd)
     memset(s, 0, sizeof(*s));
     s->cmd = cmd;
     s->fd = -1;
-    s->tick_ms = 1000;
+    /* libstrophe 0.12 waits in select() even when OpenSSL still holds
+     * decrypted data it has not read: a short tick bounds that stall
+     * (seen: the last stanzas of a burst held for a whole tick) */
+    s->tick_ms = 20;
     common_init(&s->opt);
     snprintf(prog, sizeof(prog), "stanza %s", cmd);
     err_set_prog(prog);
