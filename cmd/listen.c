@@ -58,16 +58,30 @@ static bool from_matches(const char *want, const char *from)
     return jid_bare_equal(want, from);
 }
 
+/* A stanza's type, the default filled in (RFC 6121): a message without
+ * one is "normal", a presence "available". */
+static const char *effective_type(const char *name, xmpp_stanza_t *st)
+{
+    const char *type = xmpp_stanza_get_type(st);
+
+    if (type)
+        return type;
+    return !strcmp(name, "message")    ? "normal"
+           : !strcmp(name, "presence") ? "available"
+                                       : NULL;
+}
+
 static bool matches(const struct listen *L, xmpp_stanza_t *st)
 {
     const char *name = xmpp_stanza_get_name(st);
-    const char *type = xmpp_stanza_get_type(st);
+    const char *type;
 
     if (!name || (strcmp(name, "message") && strcmp(name, "presence") &&
                   strcmp(name, "iq")))
         return false; /* stream-level elements are not stanzas */
     if (L->kind && strcmp(name, kinds[L->kind]) != 0)
         return false;
+    type = effective_type(name, st);
     if (L->type && (!type || strcmp(type, L->type) != 0))
         return false;
     return !L->from || from_matches(L->from, xmpp_stanza_get_from(st));
@@ -332,7 +346,7 @@ int cmd_listen(int argc, char **argv)
         OPT_CHOICE(0, "kind", &L.kind, "kind", kinds,
                    "only stanzas of this kind (default any)"),
         OPT_STRING(0, "type", &L.type, "type",
-                   "only stanzas with this type attribute"),
+                   "only stanzas of this type (no type: normal, available)"),
         OPT_STRING(0, "from", &L.from, "jid",
                    "only stanzas from this JID (bare: any resource)"),
         OPT_INT('c', "count", &L.count, "n", "stop after N stanzas"),

@@ -62,7 +62,7 @@ _stanza_value() {
     --type)
         case $3 in
         listen) # any type attribute: of messages, presences, IQs
-            words='chat normal headline groupchat error unavailable subscribe
+            words='chat normal headline groupchat error available unavailable subscribe
                 subscribed unsubscribe unsubscribed probe get set result'
             ;;
         *) words='chat normal headline' ;;

@@ -103,7 +103,7 @@ function __stanza_complete
                 printf "$prefix%s\n" text json xml
             case --type
                 if test "$cmd" = listen # any type attribute: messages, presences, IQs
-                    printf "$prefix%s\n" chat normal headline groupchat error unavailable \
+                    printf "$prefix%s\n" chat normal headline groupchat error available unavailable \
                         subscribe subscribed unsubscribe unsubscribed probe get set result
                 else
                     printf "$prefix%s\n" chat normal headline

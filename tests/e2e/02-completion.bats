@@ -177,9 +177,9 @@ expect() {
     expect available away chat dnd xa
 }
 
-@test "bash: stanza listen --type <TAB> offers every type attribute; send's stay message types" {
+@test "bash: stanza listen --type <TAB> offers every type; send's stay message types" {
     complete_words stanza listen --type ''
-    expect chat normal headline groupchat error unavailable subscribe subscribed \
+    expect chat normal headline groupchat error available unavailable subscribe subscribed \
         unsubscribe unsubscribed probe get set result
     complete_words stanza listen --type g
     expect groupchat get

@@ -194,6 +194,15 @@ jid() { cat "$BATS_TEST_TMPDIR/$1.jid"; }
     [ "$output" = '{"type":null,"body":"plain"}' ]
 }
 
+@test "listen --type normal: a message without a type attribute is normal (RFC 6121)" {
+    listen_start a alice --json --kind message --type normal --count 1 --until 20
+    run -0 as bob send "alice@$XMPP_DOMAIN" "a chat message, not taken"
+    run -0 sendpy bob --to "alice@$XMPP_DOMAIN" --body "untyped" --type normal
+    listen_wait a
+    run -0 jq -c '{type, body}' "$BATS_TEST_TMPDIR/a.out"
+    [ "$output" = '{"type":null,"body":"untyped"}' ]
+}
+
 @test "listen --json: records are flushed one per line while listen runs" {
     listen_start a alice --json --kind message --until 30
     run -0 as bob send "alice@$XMPP_DOMAIN" "first"
