@@ -386,12 +386,5 @@ int cmd_listen(int argc, char **argv)
         return rc;
     if ((rc = session_start(&s, true)) == RC_OK)
         rc = listen_run(&L);
-    session_close(&s);
-    {
-        int orc = out_finish(&s.out); /* always: it frees and flushes */
-
-        if (rc == RC_OK)
-            rc = orc;
-    }
-    return rc;
+    return session_end(&s, rc);
 }

@@ -91,8 +91,7 @@ static int remote_error(struct session *s, const char *to, xmpp_stanza_t *r)
         out_obj_end(&s->out);
         out_obj_end(&s->out);
     }
-    return fail(RC_REMOTE, "%s answered with an error: %s (%s)%s%s", to,
-                e.condition, e.type, e.text ? ": " : "", e.text ? e.text : "");
+    return stanza_fail_error(to, r);
 }
 
 /* The JID to ask: the argument, or our own server. Sets *@to (owned). */
@@ -110,6 +109,19 @@ static int target(struct session *s, int argc, char **argv, char **to)
     return *to ? RC_OK : RC_SOFTWARE;
 }
 
+/* Starts the session and connects; then sets *@to to the JID to ask (our
+ * server when *@to is still NULL). */
+static int connect_to(struct session *s, char **to)
+{
+    int rc;
+
+    if ((rc = session_start(s, false)) != RC_OK)
+        return rc;
+    if ((rc = session_connect(s)) != RC_OK)
+        return session_report(s);
+    return *to ? RC_OK : target(s, 0, NULL, to);
+}
+
 static int ask(struct session *s, const char *to, const struct query *q)
 {
     xmpp_stanza_t *reply = NULL;
@@ -124,11 +136,8 @@ static int ask(struct session *s, const char *to, const struct query *q)
         out_str(&s->out, "jid", "%s:", to);
         q->print(&s->out, xmpp_stanza_get_child_by_ns(reply, q->ns));
         out_obj_end(&s->out);
-    } else if (rc == RC_TEMPFAIL && s->state == S_ONLINE) {
-        rc = fail(RC_TEMPFAIL, "no answer from %s within %.1f s", to,
-                  (double)s->opt.timeout_ms / 1000.0);
     } else {
-        rc = session_report(s);
+        rc = session_iq_failed(s, to, rc);
     }
     if (reply)
         xmpp_stanza_release(reply);
@@ -156,20 +165,10 @@ static int run_query(int argc, char **argv, const struct query *q)
         return opt_usage_error(usage, "expected at most one <jid>");
     if (argc == 1 && (rc = target(&s, argc, argv, &to)) != RC_OK)
         return rc;
-    if ((rc = session_start(&s, false)) == RC_OK &&
-        (rc = session_connect(&s)) != RC_OK)
-        rc = session_report(&s);
-    if (rc == RC_OK && (to || (rc = target(&s, 0, argv, &to)) == RC_OK))
+    if ((rc = connect_to(&s, &to)) == RC_OK)
         rc = ask(&s, to, q);
-    session_close(&s);
     free(to);
-    {
-        int orc = out_finish(&s.out); /* always: it frees and flushes */
-
-        if (rc == RC_OK || rc == RC_REMOTE)
-            rc = orc ? orc : rc;
-    }
-    return rc;
+    return session_end(&s, rc);
 }
 
 /* --- ping: round trips, like ping(8) ------------------------------- */
@@ -193,11 +192,8 @@ static int ping_once(struct session *s, const char *to, double *ms)
     *ms = (double)(session_now_us() - t0) / 1000.0;
     if (rc == RC_REMOTE)
         rc = remote_error(s, to, reply);
-    else if (rc == RC_TEMPFAIL && s->state == S_ONLINE)
-        rc = fail(RC_TEMPFAIL, "no answer from %s within %.1f s", to,
-                  (double)s->opt.timeout_ms / 1000.0);
     else if (rc != RC_OK)
-        rc = session_report(s);
+        rc = session_iq_failed(s, to, rc);
     if (reply)
         xmpp_stanza_release(reply);
     return rc;
@@ -270,23 +266,11 @@ int cmd_ping(int argc, char **argv)
         return opt_usage_error(ping_usage, "--count must be at least 1");
     if (argc == 1 && (rc = target(&s, argc, argv, &to)) != RC_OK)
         return rc;
-    if ((rc = session_start(&s, false)) == RC_OK &&
-        (rc = session_connect(&s)) != RC_OK)
-        rc = session_report(&s);
-    if (rc == RC_OK && (to || (rc = target(&s, 0, argv, &to)) == RC_OK)) {
-        rc = ping_all(&s, to, &p);
-        if (rc == RC_OK)
-            print_pings(&s.out, to, &p);
-    }
-    session_close(&s);
+    if ((rc = connect_to(&s, &to)) == RC_OK &&
+        (rc = ping_all(&s, to, &p)) == RC_OK)
+        print_pings(&s.out, to, &p);
     free(to);
-    {
-        int orc = out_finish(&s.out); /* always: it frees and flushes */
-
-        if (rc == RC_OK || rc == RC_REMOTE)
-            rc = orc ? orc : rc;
-    }
-    return rc;
+    return session_end(&s, rc);
 }
 
 int cmd_version(int argc, char **argv)

@@ -121,13 +121,9 @@ static int request(struct raw *R, xmpp_stanza_t *st)
     if (reply)
         record_print(&R->s->out, reply);
     if (rc == RC_REMOTE) {
-        struct stanza_error e;
-
-        stanza_get_error(reply, &e);
-        fail(RC_REMOTE, "%s answered with an error: %s (%s)%s%s",
-             xmpp_stanza_get_to(st) ? xmpp_stanza_get_to(st) : "the server",
-             e.condition, e.type, e.text ? ": " : "", e.text ? e.text : "");
-        R->rc = RC_REMOTE;
+        R->rc = stanza_fail_error(
+            xmpp_stanza_get_to(st) ? xmpp_stanza_get_to(st) : "the server",
+            reply);
         rc = RC_OK;
     }
     if (reply)
@@ -200,14 +196,7 @@ static int run(struct raw *R, int rc)
     if (rc == RC_OK)
         rc = send_all(R);
     xmlin_free(&R->in);
-    session_close(s);
-    {
-        int orc = out_finish(&s->out);
-
-        if (rc == RC_OK || rc == RC_REMOTE)
-            rc = orc ? orc : rc;
-    }
-    return rc;
+    return session_end(s, rc);
 }
 
 int cmd_raw(int argc, char **argv)

@@ -354,13 +354,6 @@ int cmd_send(int argc, char **argv)
         rc = check_sizes(&so, &msgs);
     if (rc == RC_OK && (rc = session_start(&s, false)) == RC_OK)
         rc = send_all(&s, &so, argv, nrcpt, &msgs);
-    session_close(&s);
     list_free(&msgs);
-    {
-        int orc = out_finish(&s.out); /* always: it frees and flushes */
-
-        if (rc == RC_OK || rc == RC_REMOTE)
-            rc = orc ? orc : rc;
-    }
-    return rc;
+    return session_end(&s, rc);
 }

@@ -721,3 +721,22 @@ int session_iq(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t **reply)
     *reply = w.reply;
     return stanza_is_error(w.reply) ? RC_REMOTE : RC_OK;
 }
+
+int session_end(struct session *s, int rc)
+{
+    int orc;
+
+    session_close(s);
+    orc = out_finish(&s->out);
+    if (rc == RC_OK || rc == RC_REMOTE)
+        rc = orc ? orc : rc;
+    return rc;
+}
+
+int session_iq_failed(struct session *s, const char *to, int rc)
+{
+    if (rc == RC_TEMPFAIL && s->state == S_ONLINE)
+        return fail(RC_TEMPFAIL, "no answer from %s within %.1f s",
+                    to ? to : "the server", (double)s->opt.timeout_ms / 1000.0);
+    return session_report(s);
+}

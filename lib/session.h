@@ -107,6 +107,20 @@ int session_report(struct session *s);
 /* Closes the stream cleanly (</stream:stream>) and frees everything. */
 void session_close(struct session *s);
 
+/*
+ * The end of every command: closes the session and flushes the output
+ * (always: it also frees). A write error (74) replaces RC_OK or
+ * RC_REMOTE; any other @rc stands. Returns the exit code.
+ */
+int session_end(struct session *s, int rc);
+
+/*
+ * After session_iq() failed with @rc waiting for @to (NULL: our server):
+ * prints why and returns the exit code. A timeout while online says no
+ * answer came.
+ */
+int session_iq_failed(struct session *s, const char *to, int rc);
+
 /* The signal that interrupted us (SIGINT, SIGTERM) or 0. */
 int session_signal(void);
 

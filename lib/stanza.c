@@ -3,6 +3,9 @@
 
 #include <string.h>
 
+#include "err.h"
+#include "rc.h"
+
 void stanza_add_text(xmpp_stanza_t *parent, const char *name, const char *text)
 {
     xmpp_ctx_t *ctx = xmpp_stanza_get_context(parent);
@@ -79,4 +82,13 @@ bool stanza_get_error(xmpp_stanza_t *st, struct stanza_error *e)
             e->condition = name;
     }
     return true;
+}
+
+int stanza_fail_error(const char *who, xmpp_stanza_t *st)
+{
+    struct stanza_error e;
+
+    stanza_get_error(st, &e);
+    return fail(RC_REMOTE, "%s answered with an error: %s (%s)%s%s", who,
+                e.condition, e.type, e.text ? ": " : "", e.text ? e.text : "");
 }

@@ -35,6 +35,12 @@ struct stanza_error {
  */
 bool stanza_get_error(xmpp_stanza_t *st, struct stanza_error *e);
 
+/*
+ * Prints "WHO answered with an error: CONDITION (TYPE): TEXT" for the
+ * error stanza @st and returns RC_REMOTE.
+ */
+int stanza_fail_error(const char *who, xmpp_stanza_t *st);
+
 /* True if @st has type="error". */
 bool stanza_is_error(xmpp_stanza_t *st);
 
