@@ -143,6 +143,19 @@ void session_new_id(struct session *s, char *buf, size_t len)
     snprintf(buf, len, "stz%s-%lu", s->id_prefix, ++s->id_seq);
 }
 
+bool session_own_reply(const struct session *s, xmpp_stanza_t *st)
+{
+    const char *name = xmpp_stanza_get_name(st);
+    const char *type = xmpp_stanza_get_type(st);
+    const char *id = xmpp_stanza_get_id(st);
+    size_t n = strlen(s->id_prefix);
+
+    return name && type && id && !strcmp(name, "iq") &&
+           (!strcmp(type, "result") || !strcmp(type, "error")) &&
+           !strncmp(id, "stz", 3) && !strncmp(id + 3, s->id_prefix, n) &&
+           id[3 + n] == '-';
+}
+
 /* --- libstrophe callbacks ------------------------------------------ */
 
 static bool starts(const char *s, const char *prefix)
@@ -338,6 +351,11 @@ static void classify(struct session *s, int error, xmpp_stream_error_t *se,
             host);
     else if (s->tls_failed)
         why(s, RC_UNAVAILABLE, "TLS handshake with %s failed", host);
+    else if (was_online && s->ka_dead)
+        why(s, RC_TEMPFAIL,
+            "connection to %s lost: no answer to a keepalive ping "
+            "within %.1f s",
+            host, (double)s->opt.timeout_ms / 1000.0);
     else if (was_online)
         why(s, RC_TEMPFAIL, "connection to %s lost%s%s", host,
             error ? ": " : "", error ? strerror(error) : "");
@@ -493,6 +511,8 @@ static void reset_clues(struct session *s)
     s->stream_error = NULL;
     s->pin_checked = false;
     s->bad_xml = false;
+    s->ka_dead = false;
+    s->ka_sent = 0;
     s->cert_err[0] = s->why[0] = '\0';
     s->rc = RC_OK;
     s->fd = -1;
@@ -574,6 +594,49 @@ static int bad_xml(struct session *s)
     return RC_PROTOCOL;
 }
 
+static int keepalive_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
+{
+    struct session *s = ud;
+
+    (void)conn;
+    if (session_from_ok(s, xmpp_stanza_get_from(st), NULL)) {
+        s->ka_sent = 0; /* a result or an error: either way, alive */
+        return 0;
+    }
+    return 1; /* not from our server: keep waiting */
+}
+
+/* Pings the server every s->keepalive_ms; a ping unanswered for
+ * --timeout means a dead connection (a half-open TCP session never
+ * ends by itself): shut the socket so libstrophe sees it go. */
+static void keepalive(struct session *s)
+{
+    long long now = session_now();
+    char id[64];
+    xmpp_stanza_t *ping;
+
+    if (!s->keepalive_ms || s->state != S_ONLINE)
+        return;
+    if (s->ka_gen != s->gen) {
+        s->ka_gen = s->gen;
+        s->ka_next = now + s->keepalive_ms;
+    }
+    if (s->ka_sent && !s->ka_dead && now - s->ka_sent >= s->opt.timeout_ms) {
+        s->ka_dead = true;
+        if (s->fd >= 0)
+            shutdown(s->fd, SHUT_RDWR);
+    }
+    if (s->ka_sent || now < s->ka_next)
+        return;
+    session_new_id(s, id, sizeof(id));
+    ping = stanza_ping(s->ctx, NULL, id);
+    xmpp_id_handler_add(s->conn, keepalive_cb, id, s);
+    xmpp_send(s->conn, ping);
+    xmpp_stanza_release(ping);
+    s->ka_sent = now;
+    s->ka_next = now + s->keepalive_ms;
+}
+
 int session_wait(struct session *s, bool (*done)(void *), void *arg)
 {
     for (;;) {
@@ -594,6 +657,7 @@ int session_wait(struct session *s, bool (*done)(void *), void *arg)
             return s->rc ? s->rc : RC_TEMPFAIL;
         if ((left = session_left(s)) == 0)
             return RC_TEMPFAIL;
+        keepalive(s);
         quickack(s);
         armed = s->state == S_CONNECTING;
         if (armed)

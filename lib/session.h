@@ -34,6 +34,10 @@ struct session {
     long long deadline; /* CLOCK_MONOTONIC ms; 0: not started */
     long tick_ms;       /* longest sleep per turn of the loop */
     bool no_sm;         /* no XEP-0198 (short-lived receivers) */
+    long keepalive_ms;  /* ping the server when online this often; 0: no */
+    long long ka_next;  /* when the next keepalive ping is due */
+    long long ka_sent;  /* when the unanswered one went out; 0: none */
+    unsigned ka_gen;    /* the connection ka_next belongs to */
     FILE *trace;
     char id_prefix[12];
     unsigned long id_seq;
@@ -43,6 +47,7 @@ struct session {
     int sock_error;           /* errno of a failed connect() */
     bool pin_checked;         /* --pin compared with the leaf */
     bool bad_xml;             /* the server sent malformed XML */
+    bool ka_dead;             /* a keepalive ping went unanswered */
     char cert_err[256];
     char why[512];        /* the last failure, for session_report() */
     struct session *next; /* registry of live sessions */
@@ -92,6 +97,10 @@ void session_random_id(char *buf, size_t len);
 
 /* Writes a new unique stanza id to @buf. */
 void session_new_id(struct session *s, char *buf, size_t len);
+
+/* True if @st is an iq result or error answering an id we made: the
+ * answer to a request of ours (keepalive, archive query), not news. */
+bool session_own_reply(const struct session *s, xmpp_stanza_t *st);
 
 /* Milliseconds left until the deadline (never negative). */
 long long session_left(const struct session *s);

@@ -20,6 +20,11 @@ xmpp_stanza_t *stanza_message(xmpp_ctx_t *ctx, const char *to, const char *type,
 /* Adds <@name>@text</@name> to @parent. */
 void stanza_add_text(xmpp_stanza_t *parent, const char *name, const char *text);
 
+/* Adds an empty <@name xmlns=@ns/> (@ns may be NULL) to @parent and
+ * returns it, owned by @parent. */
+xmpp_stanza_t *stanza_add(xmpp_stanza_t *parent, const char *name,
+                          const char *ns);
+
 /* Returns a new XEP-0199 ping iq to @to (NULL: our server). */
 xmpp_stanza_t *stanza_ping(xmpp_ctx_t *ctx, const char *to, const char *id);
 
