@@ -19,6 +19,8 @@
 
 static const struct cmd commands[] = {
     /* sorted; a test checks */
+    { "console", cmd_console, CMD_STREAMS,
+      "interactive XML console: live traffic, checked input, helpers" },
     { "iq", cmd_iq, CMD_STREAMS,
       "send an iq query by namespace, print the answer" },
     { "last", cmd_last, 0,

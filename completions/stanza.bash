@@ -86,6 +86,7 @@ _stanza_first_argument() {
     case $1 in
     iq) mapfile -t COMPREPLY < <(compgen -W "$ns" -- "$2") ;;
     raw) ;;
+    console) ;; # no arguments: stanzas come from the terminal or standard input
     esac
 }
 

@@ -201,17 +201,27 @@ static void print_priority(struct out *o, xmpp_stanza_t *st)
 
 void record_print(struct out *o, xmpp_stanza_t *st)
 {
+    record_print_dir(o, st, NULL);
+}
+
+void record_print_dir(struct out *o, xmpp_stanza_t *st, const char *dir)
+{
+    const char *mark = !dir ? "" : !strcmp(dir, "in") ? "<< " : ">> ";
+
     if (o->mode == OUT_XML) {
         char *xml = record_xml(st);
 
         if (xml)
-            fprintf(o->f, "%s\n", xml);
+            fprintf(o->f, "%s%s\n", mark, xml);
         free(xml);
         if (o->streaming)
             out_flush(o);
         return;
     }
+    if (o->mode == OUT_TEXT && !o->quiet)
+        fputs(mark, o->f);
     out_obj_begin(o, NULL);
+    out_str(o, "dir", NULL, dir);
     out_str(o, "kind", "%s", xmpp_stanza_get_name(st));
     out_str(o, "type", " %s", xmpp_stanza_get_type(st));
     out_str(o, "id", NULL, xmpp_stanza_get_id(st));

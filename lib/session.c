@@ -65,6 +65,11 @@ int session_signal(void)
     return got_signal;
 }
 
+void session_clear_signal(void)
+{
+    got_signal = 0;
+}
+
 long long session_now(void)
 {
     struct timespec ts;
@@ -171,6 +176,12 @@ static void log_traffic(struct session *s, const char *dir, const char *xml)
         trace_write(stderr, dir, xml, pw, true);
     if (s->trace)
         trace_write(s->trace, dir, xml, pw, false);
+    if (s->traffic) {
+        char *m = trace_mask(xml, pw);
+
+        s->traffic(s->traffic_arg, dir[0] == '<' ? "in" : "out", m);
+        free(m);
+    }
 }
 
 static void log_cb(void *ud, xmpp_log_level_t level, const char *area,

@@ -39,6 +39,9 @@ struct session {
     long long ka_sent;  /* when the unanswered one went out; 0: none */
     unsigned ka_gen;    /* the connection ka_next belongs to */
     FILE *trace;
+    /* every element sent (@dir "out") or received ("in"), secrets masked */
+    void (*traffic)(void *arg, const char *dir, const char *xml);
+    void *traffic_arg;
     char id_prefix[12];
     unsigned long id_seq;
     /* clues about a failure, gathered from libstrophe's callbacks */
@@ -132,5 +135,8 @@ int session_iq_failed(struct session *s, const char *to, int rc);
 
 /* The signal that interrupted us (SIGINT, SIGTERM) or 0. */
 int session_signal(void);
+
+/* Forgets a SIGINT that was handled (an interactive command goes on). */
+void session_clear_signal(void);
 
 #endif
