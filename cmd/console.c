@@ -93,6 +93,9 @@ void console_send(struct console *C, xmpp_stanza_t *st)
     idset_add(&C->sent, xmpp_stanza_get_id(st));
     console_seen_jid(C, xmpp_stanza_get_to(st));
     xmpp_send(C->s->conn, st);
+    /* libstrophe writes (and shows) it at its next turn: now, so that
+     * the views in force are those of the line that sent it */
+    xmpp_run_once(C->s->ctx, 0);
 }
 
 static void forget(struct console *C, size_t i)
@@ -255,7 +258,7 @@ static void split_lines(struct console *C)
 {
     size_t start = 0;
 
-    for (size_t i = 0; i < C->rlen && !C->quit; i++) {
+    for (size_t i = 0; i < C->rlen && !C->quit && !C->hold_until; i++) {
         if (C->rbuf[i] != '\n')
             continue;
         C->rbuf[i] = '\0';
@@ -266,6 +269,8 @@ static void split_lines(struct console *C)
         start = C->rlen;
     memmove(C->rbuf, C->rbuf + start, C->rlen - start);
     C->rlen -= start;
+    if (C->hold_until)
+        return;                                       /* the rest after /wait */
     if (C->rlen >= READ_MAX || (C->eof && C->rlen)) { /* a last line */
         C->rbuf[C->rlen] = '\0';
         C->rlen = 0;
@@ -273,31 +278,52 @@ static void split_lines(struct console *C)
     }
 }
 
-/* Reads what standard input has now, without blocking. */
+/* Reads what standard input has now, without blocking, and takes the
+ * lines out. */
 static void read_pipe(struct console *C)
 {
     struct pollfd p = { .fd = 0, .events = POLLIN };
     ssize_t n;
 
-    if (C->eof || poll(&p, 1, 0) <= 0)
-        return;
-    if (C->rcap - C->rlen < 65536 + 1 &&
-        !(C->rbuf = realloc(C->rbuf, C->rcap = C->rcap * 2 + 65536 + 1)))
-        abort();
-    n = read(0, C->rbuf + C->rlen, C->rcap - C->rlen - 1);
-    if (n <= 0)
-        C->eof = true; /* an error ends the input too */
-    else
-        C->rlen += (size_t)n;
+    if (!C->eof && poll(&p, 1, 0) > 0) {
+        if (C->rcap - C->rlen < 65536 + 1 &&
+            !(C->rbuf = realloc(C->rbuf, C->rcap = C->rcap * 2 + 65536 + 1)))
+            abort();
+        n = read(0, C->rbuf + C->rlen, C->rcap - C->rlen - 1);
+        if (n <= 0)
+            C->eof = true; /* an error ends the input too */
+        else
+            C->rlen += (size_t)n;
+    }
     split_lines(C);
+}
+
+/* True while /wait holds the input back. */
+static bool holding(struct console *C)
+{
+    long long now = session_now();
+
+    if (!C->hold_until)
+        return false;
+    if (C->hold_answers && C->nwait == 0)
+        C->hold_until = 0;
+    else if (now >= C->hold_until) {
+        if (C->hold_answers)
+            console_note(C, "/wait: still no answer to %zu iq%s; going on",
+                         C->nwait, C->nwait == 1 ? "" : "s");
+        C->hold_until = 0;
+    }
+    return C->hold_until != 0;
 }
 
 static bool pipe_step(void *arg)
 {
     struct console *C = arg;
 
+    if (holding(C))
+        return false;
     read_pipe(C);
-    return C->eof || C->quit;
+    return C->quit || (C->eof && !C->rlen && !C->hold_until);
 }
 
 static bool all_answered(void *arg)
@@ -360,7 +386,7 @@ static bool tty_step(void *arg)
     struct console *C = arg;
     struct pollfd p = { .fd = 0, .events = POLLIN };
 
-    while (!C->quit && !C->eof && poll(&p, 1, 0) > 0)
+    while (!holding(C) && !C->quit && !C->eof && poll(&p, 1, 0) > 0)
         tty_read(C);
     return C->eof || C->quit;
 }

@@ -54,6 +54,8 @@ struct console {
     char *rbuf;            /* bytes read from a pipe, not yet a line */
     size_t rlen, rcap;
     bool eof, quit;
+    long long hold_until; /* /wait: no input before this (monotonic ms) */
+    bool hold_answers;    /* /wait: ... or until every iq is answered */
     /* what we sent and wait for */
     struct waiting *wait;
     size_t nwait;

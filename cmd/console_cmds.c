@@ -15,7 +15,7 @@
 const char *const console_helpers[] = {
     "/disco", "/filter", "/help",     "/iq",   "/join", "/json",
     "/msg",   "/ping",   "/presence", "/quit", "/raw",  "/roster",
-    "/save",  "/sub",    "/version",  NULL,
+    "/save",  "/sub",    "/version",  "/wait", NULL,
 };
 
 static const char help[] =
@@ -38,6 +38,8 @@ static const char help[] =
     "  /json                          records instead of XML\n"
     "  /save [FILE]                   write the traffic to FILE; alone: "
     "stop\n"
+    "  /wait [SECONDS]                until every iq sent is answered, or "
+    "SECONDS\n"
     "  /help, /quit (or Ctrl-D)\n";
 
 /* Appends @s to the string being built, escaped for XML. */
@@ -226,6 +228,22 @@ static void cmd_sub(struct console *C, char *args)
         submitf(C, "<presence type=\"subscribe\" to=\"%s\"/>", to);
 }
 
+/* /wait: until every iq sent is answered (at most --timeout), or
+ * SECONDS; the input waits meanwhile. */
+static void cmd_wait(struct console *C, char *args)
+{
+    char *end;
+    double secs = *args ? strtod(args, &end) : 0;
+
+    if (*args && (*end || !(secs >= 0 && secs <= 3600))) {
+        console_note(C, "usage: /wait [SECONDS] (at most 3600)");
+        return;
+    }
+    C->hold_answers = !*args;
+    C->hold_until = session_now() +
+                    (*args ? (long long)(secs * 1000) : C->s->opt.timeout_ms);
+}
+
 static void toggle(struct console *C, bool *flag, const char *on,
                    const char *off)
 {
@@ -268,6 +286,8 @@ void console_command(struct console *C, const char *line)
         view_save_cmd(C, word(&args));
     else if (!strcmp(name, "/help"))
         console_print(C, help);
+    else if (!strcmp(name, "/wait"))
+        cmd_wait(C, args);
     else if (!strcmp(name, "/quit"))
         C->quit = true;
     else

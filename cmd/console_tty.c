@@ -210,7 +210,8 @@ void tty_read(struct console *C)
     const char *line = el_gets(tty.el, &n);
     char *copy;
 
-    if (!line) { /* Ctrl-D on an empty line, or the end of the input */
+    /* Ctrl-D on an empty line: unbuffered, libedit returns it as "^D" */
+    if (!line || (n == 1 && line[0] == ('D' & 037))) {
         C->eof = true;
         fputc('\n', stdout);
         return;

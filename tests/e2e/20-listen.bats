@@ -109,14 +109,6 @@ sendpy() {
         --password "$user-pw" --port "$XMPP_PORT" --ca "$XMPP_CA" "$@"
 }
 
-# as USER COMMAND ARGS...: stanza as USER against the test server
-as() {
-    local user=$1 cmd=$2
-    shift 2
-    STANZA_PASSWORD=$user-pw stanza "$cmd" --server "127.0.0.1:$XMPP_PORT" \
-        --ca-file "$XMPP_CA" -j "$user@$XMPP_DOMAIN" "$@"
-}
-
 # listen_start NAME USER ARGS...: `stanza listen ARGS` as USER in the
 # background (password from STANZA_PASSWORD), stdout in $T/NAME.out, stderr
 # in $T/NAME.err, traffic in $T/NAME.trace. Returns once the server has
