@@ -19,6 +19,8 @@
 
 static const struct cmd commands[] = {
     /* sorted; a test checks */
+    { "disco", cmd_disco, 0,
+      "service discovery: info, items, the tree, find a service" },
     { "iq", cmd_iq, CMD_STREAMS,
       "send an iq query by namespace, print the answer" },
     { "last", cmd_last, 0,

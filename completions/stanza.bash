@@ -76,6 +76,31 @@ _stanza_value() {
     return 0
 }
 
+# Commands whose first argument is a verb; their options may also follow
+# arguments (GNU order).
+_stanza_verbs() {
+    case $1 in
+    disco) echo 'info items tree find' ;;
+    esac
+}
+
+# The arguments of a command with verbs: $1 command, $2 the word under the
+# cursor, then the arguments before it (the verb first).
+_stanza_verb_argument() {
+    local cmd=$1 cur=$2 words=
+    shift 2
+    if (($# == 0)); then
+        words=$(_stanza_verbs "$cmd")
+    elif [[ $cmd == disco && $1 == find && $# == 1 ]]; then
+        words='http://jabber.org/protocol/muc urn:xmpp:http:upload:0
+            http://jabber.org/protocol/pubsub http://jabber.org/protocol/commands
+            http://jabber.org/protocol/bytestreams urn:xmpp:mam:2
+            conference/text pubsub/service pubsub/pep proxy/bytestreams store/file
+            server/im gateway/irc automation/command-list'
+    fi
+    mapfile -t COMPREPLY < <(compgen -W "$words" -- "$cur")
+}
+
 # The first argument of a command: the namespaces people ask most with
 # `iq`; `raw` takes XML and the others JIDs, where there is nothing to offer.
 _stanza_first_argument() {
@@ -91,8 +116,8 @@ _stanza_first_argument() {
 
 _stanza() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev='' bin name first i w opt='' val
-    local cmd shorts
-    local -a cmds opts takes plugins
+    local cmd shorts verbs
+    local -a cmds opts takes plugins args
     COMPREPLY=()
     ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
     bin=$(_stanza_bin)
@@ -131,9 +156,11 @@ _stanza() {
     for w in "${opts[@]}"; do
         [[ $w == *= ]] && takes+=("${w%=}")
     done
+    verbs=$(_stanza_verbs "$cmd")
 
     # Options end at the first argument or at "--" (POSIX order): after
     # that come recipients and message words, with nothing to offer.
+    # Commands with verbs take options after arguments too.
     for ((i = first; i < COMP_CWORD; i++)); do
         w=${COMP_WORDS[i]}
         if [[ $w == -- ]]; then
@@ -148,6 +175,8 @@ _stanza() {
             fi
         elif _stanza_short_arg "$w"; then
             ((i++))
+        elif [[ $w != -?* && -n $verbs ]]; then
+            args+=("$w")
         elif [[ $w != -?* ]]; then
             return 0
         fi
@@ -172,6 +201,8 @@ _stanza() {
 
     if [[ $cur == -* ]]; then
         mapfile -t COMPREPLY < <(compgen -W "${opts[*]%=}" -- "$cur")
+    elif [[ -n $verbs ]]; then
+        _stanza_verb_argument "$cmd" "$cur" "${args[@]}"
     else
         _stanza_first_argument "$cmd" "$cur"
     fi

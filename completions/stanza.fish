@@ -21,6 +21,31 @@ function __stanza_accounts
     string match -r -g -- '^\s*\[\s*([[:alnum:]_.@-]+)\s*\]\s*$' <$f
 end
 
+# Commands whose first argument is a verb; their options may also follow
+# arguments (GNU order).
+function __stanza_verbs
+    switch $argv[1]
+        case disco
+            printf '%s\n' info items tree find
+    end
+end
+
+# The arguments of command $argv[1] with verbs; $argv[2..] the arguments
+# before the cursor (the verb first).
+function __stanza_verb_argument
+    set -l cmd $argv[1]
+    set -l args $argv[2..-1]
+    if test (count $args) -eq 0
+        __stanza_verbs $cmd
+    else if test "$cmd" = disco -a "$args[1]" = find -a (count $args) -eq 1
+        printf '%s\n' http://jabber.org/protocol/muc urn:xmpp:http:upload:0 \
+            http://jabber.org/protocol/pubsub http://jabber.org/protocol/commands \
+            http://jabber.org/protocol/bytestreams urn:xmpp:mam:2 \
+            conference/text pubsub/service pubsub/pep proxy/bytestreams store/file \
+            server/im gateway/irc automation/command-list
+    end
+end
+
 # Prints the completions for the current token.
 function __stanza_complete
     set -l words (commandline -opc)
@@ -64,6 +89,8 @@ function __stanza_complete
     # so they come from the command's --help ("  -c, --count <n>").
     set -l shorts ($call --help </dev/null 2>/dev/null |
         string replace -r -f -- '^ *(-[[:alnum:]]), --[[:alnum:]-]* <.*' '$1')
+    set -l verbs (__stanza_verbs $cmd)
+    set -l args
 
     # Options end at the first argument or at "--" (POSIX order): after that
     # come recipients and message words, with nothing to offer.
@@ -77,6 +104,8 @@ function __stanza_complete
             contains -- $w $takes; and set i (math $i + 1)
         else if contains -- $w $shorts
             set i (math $i + 1)
+        else if not string match -q -- '-?*' $w; and set -q verbs[1]
+            set -a args $w
         else if not string match -q -- '-?*' $w
             return
         end
@@ -122,6 +151,8 @@ function __stanza_complete
 
     if string match -q -- '-*' $cur
         string replace -- '=' '' $opts
+    else if set -q verbs[1]
+        __stanza_verb_argument $cmd $args
     end
 end
 
