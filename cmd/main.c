@@ -19,6 +19,8 @@
 
 static const struct cmd commands[] = {
     /* sorted; a test checks */
+    { "command", cmd_command, 0,
+      "list and run ad-hoc commands: server administration (XEP-0050)" },
     { "disco", cmd_disco, 0,
       "service discovery: info, items, the tree, find a service" },
     { "iq", cmd_iq, CMD_STREAMS,

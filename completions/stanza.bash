@@ -53,7 +53,7 @@ _stanza_accounts() {
 _stanza_value() {
     local words=
     case $1 in
-    --password-file | --ca-file | --client-cert | --client-key | --trace | --config)
+    --password-file | --ca-file | --client-cert | --client-key | --trace | --config | --form)
         compopt -o filenames 2>/dev/null || true
         mapfile -t COMPREPLY < <(compgen -f -- "$2")
         return
@@ -80,8 +80,22 @@ _stanza_value() {
 # arguments (GNU order).
 _stanza_verbs() {
     case $1 in
+    command) echo 'list run' ;;
     disco) echo 'info items tree find' ;;
     esac
+}
+
+# The service administration nodes (XEP-0133), for `command run JID <TAB>`.
+_stanza_admin_nodes() {
+    local n
+    for n in add-user delete-user disable-user reenable-user end-user-session \
+        change-user-password get-user-roster get-user-lastlogin user-stats \
+        get-registered-users-num get-online-users-num get-active-users-num \
+        get-registered-users-list get-online-users-list get-active-users \
+        announce set-motd edit-motd delete-motd set-welcome delete-welcome \
+        edit-admin restart shutdown; do
+        echo "http://jabber.org/protocol/admin#$n"
+    done
 }
 
 # The arguments of a command with verbs: $1 command, $2 the word under the
@@ -97,6 +111,8 @@ _stanza_verb_argument() {
             http://jabber.org/protocol/bytestreams urn:xmpp:mam:2
             conference/text pubsub/service pubsub/pep proxy/bytestreams store/file
             server/im gateway/irc automation/command-list'
+    elif [[ $cmd == command && $1 == run && $# == 2 ]]; then
+        words=$(_stanza_admin_nodes)
     fi
     mapfile -t COMPREPLY < <(compgen -W "$words" -- "$cur")
 }

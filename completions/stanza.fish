@@ -25,6 +25,8 @@ end
 # arguments (GNU order).
 function __stanza_verbs
     switch $argv[1]
+        case command
+            printf '%s\n' list run
         case disco
             printf '%s\n' info items tree find
     end
@@ -43,6 +45,14 @@ function __stanza_verb_argument
             http://jabber.org/protocol/bytestreams urn:xmpp:mam:2 \
             conference/text pubsub/service pubsub/pep proxy/bytestreams store/file \
             server/im gateway/irc automation/command-list
+    else if test "$cmd" = command -a "$args[1]" = run -a (count $args) -eq 2
+        # the service administration nodes (XEP-0133)
+        printf 'http://jabber.org/protocol/admin#%s\n' add-user delete-user disable-user \
+            reenable-user end-user-session change-user-password get-user-roster \
+            get-user-lastlogin user-stats get-registered-users-num get-online-users-num \
+            get-active-users-num get-registered-users-list get-online-users-list \
+            get-active-users announce set-motd edit-motd delete-motd set-welcome \
+            delete-welcome edit-admin restart shutdown
     end
 end
 
@@ -126,7 +136,7 @@ function __stanza_complete
     end
     if test -n "$opt"
         switch $opt
-            case --password-file --ca-file --client-cert --client-key --trace --config
+            case --password-file --ca-file --client-cert --client-key --trace --config --form
                 __fish_complete_path $cur | string replace -r -- '^' "$prefix"
             case -o --output
                 printf "$prefix%s\n" text json xml

@@ -457,8 +457,7 @@ int form_set(struct form *f, const char *var, const char *value, char *err,
     return RC_OK;
 }
 
-/* "a, b, c": the vars of @f, for error messages */
-static void list_vars(const struct form *f, char *buf, size_t len)
+void form_list_vars(const struct form *f, char *buf, size_t len)
 {
     size_t n = 0;
 
@@ -500,7 +499,7 @@ int form_apply(struct form *f, struct form_input *in, bool strict, char *err,
         if (!form_field(f, v->var) && !strict)
             continue;
         if (!form_field(f, v->var)) {
-            list_vars(f, vars, sizeof(vars));
+            form_list_vars(f, vars, sizeof(vars));
             return err_set(err, errlen, RC_DATAERR,
                            "the form has no field '%s' (its fields: %s)",
                            v->var, vars[0] ? vars : "none");
@@ -813,12 +812,12 @@ static bool read_line(FILE *in, FILE *out, char *buf, size_t len, bool noecho)
     if (echo_off) {
         quiet = old;
         quiet.c_lflag &= ~(tcflag_t)ECHO;
-        tcsetattr(fileno(in), TCSAFLUSH, &quiet);
+        tcsetattr(fileno(in), TCSANOW, &quiet);
     }
     errno = 0;
     ok = fgets(buf, (int)len, in) != NULL;
     if (echo_off) {
-        tcsetattr(fileno(in), TCSAFLUSH, &old);
+        tcsetattr(fileno(in), TCSANOW, &old);
         fputc('\n', out);
     }
     if (ok)

@@ -342,3 +342,30 @@ complete -C '$1'" | cut -f1
     run -0 fish_complete 'stanza disco find proxy'
     [ "$output" = proxy/bytestreams ]
 }
+
+@test "bash: stanza command <TAB> offers list and run; run JID <TAB> the admin nodes" {
+    complete_words stanza command ''
+    expect list run
+    complete_words stanza command run example.org http://jabber.org/protocol/admin#add
+    expect http://jabber.org/protocol/admin#add-user
+    complete_words stanza command run --fi
+    expect --field
+    complete_words stanza command run example.org node --inter
+    expect --interactive
+    touch "$BATS_TEST_TMPDIR/form.json"
+    complete_words stanza command run --form "$BATS_TEST_TMPDIR/form.j"
+    expect "$BATS_TEST_TMPDIR/form.json"
+}
+
+@test "zsh and fish: stanza command offers verbs and the admin nodes" {
+    command -v zsh >/dev/null || skip "zsh is not installed"
+    command -v fish >/dev/null || skip "fish is not installed"
+    run -0 zsh_complete stanza command ''
+    [ "$output" = $'list\nrun' ]
+    run -0 zsh_complete stanza command run example.org http://jabber.org/protocol/admin#announ
+    [ "$output" = http://jabber.org/protocol/admin#announce ]
+    run -0 fish_complete 'stanza command '
+    [ "$output" = $'list\nrun' ]
+    run -0 fish_complete 'stanza command run example.org http://jabber.org/protocol/admin#announ'
+    [ "$output" = http://jabber.org/protocol/admin#announce ]
+}
