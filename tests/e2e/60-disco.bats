@@ -25,6 +25,9 @@ setup_file() {
          <field var='muc#roomconfig_persistentroom'><value>1</value></field>
          <field var='muc#roomconfig_publicroom'><value>1</value></field>
          <field var='muc#roomconfig_roomname'><value>The Lobby</value></field></x></query></iq>"
+    # a PEP node of alice's
+    as_alice raw -q "<iq type='set'><pubsub xmlns='$NS_PUBSUB'><publish node='stanza:test:notes'>
+        <item id='1'><note xmlns='stanza:test:notes'>hello</note></item></publish></pubsub></iq>"
 }
 
 teardown_file() {
@@ -73,6 +76,14 @@ setup() {
 @test "disco info: a user (the server answers for the account)" {
     run -0 --separate-stderr as_alice disco info --json "alice@$XMPP_DOMAIN"
     [ "$(jq -c '[.identities[] | .category + "/" + .type]' <<<"$output")" = '["account/registered","pubsub/pep"]' ]
+}
+
+@test "disco items: a user's PEP nodes, for herself; not for a stranger" {
+    run -0 --separate-stderr as_alice disco items "alice@$XMPP_DOMAIN"
+    [ "$output" = "alice@$XMPP_DOMAIN node=stanza:test:notes" ]
+    run -1 --separate-stderr env STANZA_PASSWORD=bob-pw stanza disco items --server "127.0.0.1:$XMPP_PORT" \
+        --ca-file "$XMPP_CA" -j "bob@$XMPP_DOMAIN" "alice@$XMPP_DOMAIN"
+    [ "$stderr" = "stanza disco: alice@$XMPP_DOMAIN answered with an error: service-unavailable (cancel)" ]
 }
 
 @test "disco items: the server's three components, text and JSON" {
