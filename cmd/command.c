@@ -107,6 +107,9 @@ static int check_args(struct command *C, int argc, char **argv)
         return opt_usage_error(command_usage,
                                "--field, --form and --interactive are for "
                                "'run'");
+    if (C->interactive && C->form_file && !strcmp(C->form_file, "-"))
+        return opt_usage_error(command_usage, "--interactive reads the "
+                                              "terminal: no --form -");
     if (C->interactive && !isatty(STDIN_FILENO))
         return opt_usage_error(command_usage, "--interactive needs a "
                                               "terminal on standard input");
@@ -248,9 +251,8 @@ static const char *next_action(xmpp_stanza_t *cmd)
     xmpp_stanza_t *a = xmpp_stanza_get_child_by_name(cmd, "actions");
     const char *def = a ? xmpp_stanza_get_attribute(a, "execute") : NULL;
 
-    if (def && (!strcmp(def, "next") || !strcmp(def, "complete") ||
-                !strcmp(def, "prev")))
-        return !strcmp(def, "prev") ? "execute" : def;
+    if (def && (!strcmp(def, "next") || !strcmp(def, "complete")))
+        return def;
     if (a && xmpp_stanza_get_child_by_name(a, "complete"))
         return "complete";
     if (a && xmpp_stanza_get_child_by_name(a, "next"))

@@ -200,6 +200,8 @@ Ovens
     # no terminal: usage error, before connecting
     run -64 --separate-stderr stanza command run -i "$XMPP_DOMAIN" test:pizza </dev/null
     [[ $stderr == "stanza command: --interactive needs a terminal on standard input"* ]]
+    run -64 --separate-stderr stanza command run -i --form - "$XMPP_DOMAIN" test:pizza
+    [[ $stderr == "stanza command: --interactive reads the terminal: no --form -"* ]]
 }
 
 @test "command: bad input is refused before connecting" {
