@@ -11,6 +11,7 @@
 
 #include "console.h"
 #include "lib/jid.h"
+#include "lib/stanza.h"
 
 const char *const console_helpers[] = {
     "/disco", "/filter", "/help",     "/iq",   "/join", "/json",
@@ -199,9 +200,7 @@ static void cmd_disco(struct console *C, char *args)
     }
     node = word(&args);
     query(C, "/disco", to, "query",
-          what[1] == 'n' ? "http://jabber.org/protocol/disco#info"
-                         : "http://jabber.org/protocol/disco#items",
-          node);
+          what[1] == 'n' ? NS_DISCO_INFO : NS_DISCO_ITEMS, node);
 }
 
 static void cmd_join(struct console *C, char *args)

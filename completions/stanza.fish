@@ -21,6 +21,41 @@ function __stanza_accounts
     string match -r -g -- '^\s*\[\s*([[:alnum:]_.@-]+)\s*\]\s*$' <$f
 end
 
+# Commands whose first argument is a verb; their options may also follow
+# arguments (GNU order).
+function __stanza_verbs
+    switch $argv[1]
+        case command
+            printf '%s\n' list run
+        case disco
+            printf '%s\n' info items tree find
+    end
+end
+
+# The arguments of command $argv[1] with verbs; $argv[2..] the arguments
+# before the cursor (the verb first).
+function __stanza_verb_argument
+    set -l cmd $argv[1]
+    set -l args $argv[2..-1]
+    if test (count $args) -eq 0
+        __stanza_verbs $cmd
+    else if test "$cmd" = disco -a "$args[1]" = find -a (count $args) -eq 1
+        printf '%s\n' http://jabber.org/protocol/muc urn:xmpp:http:upload:0 \
+            http://jabber.org/protocol/pubsub http://jabber.org/protocol/commands \
+            http://jabber.org/protocol/bytestreams urn:xmpp:mam:2 \
+            conference/text pubsub/service pubsub/pep proxy/bytestreams store/file \
+            server/im gateway/irc automation/command-list
+    else if test "$cmd" = command -a "$args[1]" = run -a (count $args) -eq 2
+        # the service administration nodes (XEP-0133)
+        printf 'http://jabber.org/protocol/admin#%s\n' add-user delete-user disable-user \
+            reenable-user end-user-session change-user-password get-user-roster \
+            get-user-lastlogin user-stats get-registered-users-num get-online-users-num \
+            get-active-users-num get-registered-users-list get-online-users-list \
+            get-active-users announce set-motd edit-motd delete-motd set-welcome \
+            delete-welcome edit-admin restart shutdown
+    end
+end
+
 # Prints the completions for the current token.
 function __stanza_complete
     set -l words (commandline -opc)
@@ -64,6 +99,8 @@ function __stanza_complete
     # so they come from the command's --help ("  -c, --count <n>").
     set -l shorts ($call --help </dev/null 2>/dev/null |
         string replace -r -f -- '^ *(-[[:alnum:]]), --[[:alnum:]-]* <.*' '$1')
+    set -l verbs (__stanza_verbs $cmd)
+    set -l args
 
     # Options end at the first argument or at "--" (POSIX order): after that
     # come recipients and message words, with nothing to offer.
@@ -77,6 +114,8 @@ function __stanza_complete
             contains -- $w $takes; and set i (math $i + 1)
         else if contains -- $w $shorts
             set i (math $i + 1)
+        else if not string match -q -- '-?*' $w; and set -q verbs[1]
+            set -a args $w
         else if not string match -q -- '-?*' $w
             return
         end
@@ -97,7 +136,7 @@ function __stanza_complete
     end
     if test -n "$opt"
         switch $opt
-            case --password-file --ca-file --client-cert --client-key --trace --config
+            case --password-file --ca-file --client-cert --client-key --trace --config --form
                 __fish_complete_path $cur | string replace -r -- '^' "$prefix"
             case -o --output
                 printf "$prefix%s\n" text json xml
@@ -122,6 +161,8 @@ function __stanza_complete
 
     if string match -q -- '-*' $cur
         string replace -- '=' '' $opts
+    else if set -q verbs[1]
+        __stanza_verb_argument $cmd $args
     end
 end
 

@@ -3,6 +3,7 @@
 #define STANZA_LIB_OPT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum opt_type {
     OPT_T_END,
@@ -13,6 +14,14 @@ enum opt_type {
     OPT_T_SECONDS, /* long *: seconds (decimals allowed), stored in ms */
     OPT_T_SETINT,  /* int *: set to defval (--json sets the output mode) */
     OPT_T_CHOICE,  /* int *: index of the argument in choices[] */
+    OPT_T_LIST,    /* struct opt_list *: every argument, in order */
+};
+
+/* The arguments of a repeatable option (--field a=1 --field b=2); the
+ * strings are borrowed from argv, the array is freed with opt_list_free(). */
+struct opt_list {
+    const char **v;
+    size_t n;
 };
 
 #define OPT_F_COMMON 1u /* listed under "Common options" in --help */
@@ -58,6 +67,10 @@ struct opt {
     {                                                    \
         OPT_T_CHOICE, (s), (l), (v), (a), (h), 0, (c), 0 \
     }
+#define OPT_LIST(s, l, v, a, h)                         \
+    {                                                   \
+        OPT_T_LIST, (s), (l), (v), (a), (h), 0, NULL, 0 \
+    }
 #define OPT_END()                                        \
     {                                                    \
         OPT_T_END, 0, NULL, NULL, NULL, NULL, 0, NULL, 0 \
@@ -72,6 +85,17 @@ struct opt {
  */
 int opt_parse(int argc, char **argv, const struct opt *opts,
               const char *const *usage);
+
+/*
+ * The same, but options may also follow arguments (GNU order: "cmd run
+ * JID NODE --field x=1"); "--" still ends them. For commands whose
+ * arguments never start with '-' (JIDs, nodes, verbs).
+ */
+int opt_parse_mixed(int argc, char **argv, const struct opt *opts,
+                    const char *const *usage);
+
+/* Frees @l's array (not the strings, which belong to argv). */
+void opt_list_free(struct opt_list *l);
 
 /* Prints the usage lines and options to stdout. */
 void opt_help(const struct opt *opts, const char *const *usage);

@@ -732,11 +732,16 @@ void session_close(struct session *s)
 
 /* --- request/response ---------------------------------------------- */
 
-struct iq_wait {
-    struct session *s;
-    const char *to; /* who must answer; NULL: our server */
-    xmpp_stanza_t *reply;
-};
+char *session_domain(const struct session *s)
+{
+    const char *at = strchr(s->acct.jid, '@');
+    const char *d = at ? at + 1 : s->acct.jid;
+    char *r = strndup(d, strcspn(d, "/"));
+
+    if (!r)
+        abort();
+    return r;
+}
 
 bool session_from_ok(const struct session *s, const char *from, const char *to)
 {
@@ -754,47 +759,68 @@ bool session_from_ok(const struct session *s, const char *from, const char *to)
 
 static int iq_reply_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 {
-    struct iq_wait *w = ud;
+    struct session_req *r = ud;
     const char *type = xmpp_stanza_get_type(st);
 
     (void)conn;
-    if (!session_from_ok(w->s, xmpp_stanza_get_from(st), w->to))
+    if (!session_from_ok(r->s, xmpp_stanza_get_from(st), r->to))
         return 1; /* not from whom we asked: keep waiting */
     if (!type || (strcmp(type, "result") && strcmp(type, "error")))
         return 1;
-    w->reply = xmpp_stanza_clone(st);
+    r->reply = xmpp_stanza_clone(st);
     return 0;
 }
 
 static bool iq_answered(void *arg)
 {
-    return ((struct iq_wait *)arg)->reply != NULL;
+    return ((struct session_req *)arg)->reply != NULL;
+}
+
+void session_iq_send(struct session *s, xmpp_stanza_t *iq,
+                     struct session_req *r)
+{
+    const char *to = xmpp_stanza_get_to(iq);
+
+    memset(r, 0, sizeof(*r));
+    r->s = s;
+    if (!xmpp_stanza_get_id(iq)) {
+        session_new_id(s, r->id, sizeof(r->id));
+        xmpp_stanza_set_id(iq, r->id);
+    }
+    snprintf(r->id, sizeof(r->id), "%s", xmpp_stanza_get_id(iq));
+    r->to = to ? strdup(to) : NULL;
+    xmpp_id_handler_add(s->conn, iq_reply_cb, r->id, r);
+    xmpp_send(s->conn, iq);
+    xmpp_stanza_release(iq);
+}
+
+void session_iq_forget(struct session_req *r)
+{
+    if (!r->s)
+        return;
+    if (!r->reply && r->s->conn)
+        xmpp_id_handler_delete(r->s->conn, iq_reply_cb, r->id);
+    free(r->to);
+    r->to = NULL;
+    r->s = NULL;
 }
 
 int session_iq(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t **reply)
 {
-    struct iq_wait w = { s, NULL, NULL };
-    char id[64];
+    struct session_req r;
     int rc;
 
     *reply = NULL;
-    if (!xmpp_stanza_get_id(iq)) {
-        session_new_id(s, id, sizeof(id));
-        xmpp_stanza_set_id(iq, id);
-    }
-    snprintf(id, sizeof(id), "%s", xmpp_stanza_get_id(iq));
-    w.to = xmpp_stanza_get_to(iq) ? strdup(xmpp_stanza_get_to(iq)) : NULL;
-    xmpp_id_handler_add(s->conn, iq_reply_cb, id, &w);
-    xmpp_send(s->conn, iq);
-    xmpp_stanza_release(iq);
-    rc = session_wait(s, iq_answered, &w);
-    if (!w.reply)
-        xmpp_id_handler_delete(s->conn, iq_reply_cb, id);
-    free((char *)w.to);
-    if (rc != RC_OK)
+    session_iq_send(s, iq, &r);
+    rc = session_wait(s, iq_answered, &r);
+    session_iq_forget(&r);
+    if (rc != RC_OK) {
+        if (r.reply)
+            xmpp_stanza_release(r.reply);
         return rc;
-    *reply = w.reply;
-    return stanza_is_error(w.reply) ? RC_REMOTE : RC_OK;
+    }
+    *reply = r.reply;
+    return stanza_is_error(r.reply) ? RC_REMOTE : RC_OK;
 }
 
 int session_end(struct session *s, int rc)

@@ -84,6 +84,30 @@ int session_wait(struct session *s, bool (*done)(void *), void *arg);
  */
 int session_iq(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t **reply);
 
+/*
+ * An iq in flight, for commands that keep several requests open at once
+ * (session_iq() waits for one). The caller keeps @r in place until the
+ * answer came or it called session_iq_forget().
+ */
+struct session_req {
+    struct session *s;
+    char id[64];
+    char *to;             /* who must answer; NULL: our server */
+    xmpp_stanza_t *reply; /* the answer (result or error) once it came */
+};
+
+/*
+ * Sends @iq (takes ownership; an id is added if missing) and returns at
+ * once; @r->reply is set when the answer from its addressee arrives,
+ * while session_wait() runs the loop.
+ */
+void session_iq_send(struct session *s, xmpp_stanza_t *iq,
+                     struct session_req *r);
+
+/* Stops waiting for @r's answer and frees its state; @r->reply, if any,
+ * stays the caller's to release. */
+void session_iq_forget(struct session_req *r);
+
 /* Sleeps @ms (between reconnects), keeping libstrophe's timers going;
  * a signal ends it early. */
 void session_sleep(struct session *s, long long ms);
@@ -94,6 +118,10 @@ void session_sleep(struct session *s, long long ms);
  * @to NULL, from our own server (no 'from', our domain, our bare JID).
  */
 bool session_from_ok(const struct session *s, const char *from, const char *to);
+
+/* Returns the domain of the account's JID (our server) as a new string
+ * the caller frees; call after session_connect(). */
+char *session_domain(const struct session *s);
 
 /* Writes a new random id (24 hex digits) to @buf. */
 void session_random_id(char *buf, size_t len);

@@ -6,8 +6,10 @@
 
 #include <strophe.h>
 
-#define NS_PING    "urn:xmpp:ping"
-#define NS_STANZAS "urn:ietf:params:xml:ns:xmpp-stanzas"
+#define NS_PING        "urn:xmpp:ping"
+#define NS_STANZAS     "urn:ietf:params:xml:ns:xmpp-stanzas"
+#define NS_DISCO_INFO  "http://jabber.org/protocol/disco#info"
+#define NS_DISCO_ITEMS "http://jabber.org/protocol/disco#items"
 
 /*
  * Returns a new <message/>; @type, @subject, @thread may be NULL. The

@@ -1,0 +1,38 @@
+/* lib/jsonin.h - JSON that users give us (--form FILE), parsed strictly
+ *
+ * RFC 8259 without extensions: one value, UTF-8 only, no comments, no
+ * trailing commas. Strings must not hold U+0000 (they become C strings).
+ * Nesting is limited to JSONIN_MAX_DEPTH, input to JSONIN_MAX_BYTES.
+ */
+#ifndef STANZA_LIB_JSONIN_H
+#define STANZA_LIB_JSONIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define JSONIN_MAX_DEPTH 64
+#define JSONIN_MAX_BYTES (1024 * 1024)
+
+enum jv_type { JV_NULL, JV_BOOL, JV_NUMBER, JV_STRING, JV_ARRAY, JV_OBJECT };
+
+struct jv {
+    enum jv_type type;
+    bool b;          /* JV_BOOL */
+    char *s;         /* JV_STRING: the text; JV_NUMBER: as written */
+    struct jv *kids; /* JV_ARRAY, JV_OBJECT: the members, in order */
+    char **keys;     /* JV_OBJECT: their names */
+    size_t n;
+};
+
+/*
+ * Parses @len bytes of @text. Returns a new value, or NULL after writing
+ * "line L, column C: what" to @err. The caller frees it with jv_free().
+ */
+struct jv *jsonin_parse(const char *text, size_t len, char *err, size_t errlen);
+
+void jv_free(struct jv *v); /* NULL is a no-op */
+
+/* The member @key of object @v, or NULL (the last one if repeated). */
+const struct jv *jv_get(const struct jv *v, const char *key);
+
+#endif
