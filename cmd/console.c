@@ -90,6 +90,12 @@ void console_send(struct console *C, xmpp_stanza_t *st)
         w->id = strdup(xmpp_stanza_get_id(st));
         w->to = xmpp_stanza_get_to(st) ? strdup(xmpp_stanza_get_to(st)) : NULL;
     }
+    if (!strcmp(xmpp_stanza_get_name(st), "presence") &&
+        !xmpp_stanza_get_to(st)) { /* ours to all: again after a reconnect */
+        if (C->presence)
+            xmpp_stanza_release(C->presence);
+        C->presence = xmpp_stanza_copy(st);
+    }
     idset_add(&C->sent, xmpp_stanza_get_id(st));
     console_seen_jid(C, xmpp_stanza_get_to(st));
     xmpp_send(C->s->conn, st);
@@ -391,9 +397,47 @@ static bool tty_step(void *arg)
     return C->eof || C->quit;
 }
 
+static void go_online(struct console *C)
+{
+    respond_install(C->s, NULL);
+    xmpp_handler_add(C->s->conn, on_stanza, NULL, NULL, NULL, C);
+}
+
+/* Back after a lost connection: the presence the user had sent is sent
+ * again; answers to what was sent before will not come. */
+static int back_online(void *arg, long long lost)
+{
+    struct console *C = arg;
+
+    go_online(C);
+    while (C->nwait)
+        forget(C, 0);
+    warn("reconnected after %.1f s; what was sent to this session "
+         "meanwhile may be lost",
+         (double)(session_now() - lost) / 1000.0);
+    if (C->presence)
+        xmpp_send(C->s->conn, C->presence);
+    return RC_OK;
+}
+
+/* The connection is gone: come back, unless told not to. */
+static int come_back(struct console *C)
+{
+    struct reconnect r = { 0, NULL, back_online, C };
+    int rc;
+
+    if (C->no_reconnect || session_signal())
+        return session_report(C->s);
+    tty_pause();
+    rc = session_reconnect(C->s, &r);
+    tty_resume();
+    return rc;
+}
+
 static int run_tty(struct console *C)
 {
     struct session *s = C->s;
+    bool said = false; /* the failure was reported */
     int rc;
 
     if ((rc = tty_start(C)) != RC_OK)
@@ -407,12 +451,15 @@ static int run_tty(struct console *C)
             tty_cancel(C);
             continue;
         }
+        if (rc != RC_OK && s->state == S_DOWN) {
+            if ((rc = come_back(C)) == RC_OK)
+                continue;
+            said = true;
+        }
         break;
     }
     tty_stop(C);
-    if (rc != RC_OK)
-        return session_report(s);
-    return RC_OK;
+    return rc != RC_OK && !said ? session_report(s) : rc;
 }
 
 static void console_free(struct console *C)
@@ -420,6 +467,8 @@ static void console_free(struct console *C)
     while (C->nwait)
         forget(C, 0);
     free(C->wait);
+    if (C->presence)
+        xmpp_stanza_release(C->presence);
     idset_free(&C->sent);
     free(C->pending);
     free(C->rbuf);
@@ -443,8 +492,7 @@ static int console_run(struct console *C)
     s->keepalive_ms = KEEPALIVE_MS;
     if ((rc = session_connect(s)) != RC_OK)
         return session_report(s);
-    respond_install(s, NULL);
-    xmpp_handler_add(s->conn, on_stanza, NULL, NULL, NULL, C);
+    go_online(C);
     return C->interactive ? run_tty(C) : run_pipe(C);
 }
 
@@ -459,6 +507,8 @@ int cmd_console(int argc, char **argv)
         OPT_SECONDS(0, "wait", &C.wait_ms,
                     "from a pipe: after the answers, show what arrives for "
                     "this long"),
+        OPT_BOOL(0, "no-reconnect", &C.no_reconnect,
+                 "on a terminal: exit 75 when the connection is lost"),
         OPT_COMMON(&s.opt),
         OPT_END(),
     };

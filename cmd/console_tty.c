@@ -241,6 +241,18 @@ void tty_show(void)
         el_set(tty.el, EL_REFRESH);
 }
 
+void tty_pause(void)
+{
+    tty_hide();
+    tty.shown = false;
+}
+
+void tty_resume(void)
+{
+    tty.shown = true;
+    tty_show();
+}
+
 void tty_stop(struct console *C)
 {
     HistEvent ev;

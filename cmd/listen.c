@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/wait.h>
 
 #include "cmd.h"
@@ -19,10 +18,8 @@
 #include "lib/stanza.h"
 #include "lib/text.h"
 
-#define RECONNECT_FIRST_MS 500
-#define RECONNECT_MAX_MS   60000
-#define DRAIN_MS           5000
-#define KEEPALIVE_MS       60000
+#define DRAIN_MS     5000
+#define KEEPALIVE_MS 60000
 
 static const char *const listen_usage[] = {
     "stanza listen [options]",
@@ -289,10 +286,9 @@ static bool stop_now(void *arg)
     return (L->count && L->seen >= L->count) || out_error(&L->s->out);
 }
 
-#define UNTIL_PASSED (-1)
-
 /* After a reconnect: what we missed, from the archive. Returns RC_OK
- * (the gap reported), UNTIL_PASSED, or a failure to reconnect from. */
+ * (the gap reported), RC_UNTIL_PASSED, or the code of a connection lost
+ * again. */
 static int catch_up(struct listen *L, long long end, long long lost)
 {
     struct session *s = L->s;
@@ -311,7 +307,7 @@ static int catch_up(struct listen *L, long long end, long long lost)
     if (s->state != S_ONLINE)
         return rc; /* the connection went again: the loop reconnects */
     if (rc == RC_TEMPFAIL && end && session_now() >= end)
-        return UNTIL_PASSED;
+        return RC_UNTIL_PASSED;
     if (rc == RC_TEMPFAIL)
         snprintf(cond, sizeof(cond), "no answer within %.1f s",
                  (double)s->opt.timeout_ms / 1000.0);
@@ -323,54 +319,30 @@ static int catch_up(struct listen *L, long long end, long long lost)
     return RC_OK;
 }
 
-/* @ms give or take a quarter, so that clients cut off together do not
- * come back together. */
-static long long jitter(long long ms)
-{
-    unsigned r = 0;
+struct back {
+    struct listen *L;
+    long long end;
+};
 
-    if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r))
-        r = (unsigned)session_now_us();
-    return ms * 3 / 4 + (long long)(r % (unsigned)(ms / 2 + 1));
+static void back_tick(void *arg)
+{
+    exec_poll(&((struct back *)arg)->L->jobs);
 }
 
-/* Returns RC_OK once online again, UNTIL_PASSED, or an exit code. */
-static int reconnect(struct listen *L, long long end)
+static int back_online(void *arg, long long lost)
 {
-    struct session *s = L->s;
-    long long backoff = RECONNECT_FIRST_MS, lost = session_now(), delay;
-    int rc;
+    struct back *b = arg;
 
-    for (;;) {
-        delay = jitter(backoff);
-        warn("%s; reconnecting in %.1f s", s->why, (double)delay / 1000.0);
-        if (end && session_now() + delay > end)
-            delay = end - session_now();
-        session_sleep(s, delay > 0 ? delay : 0);
-        exec_poll(&L->jobs);
-        if (session_signal())
-            return session_report(s);
-        if (end && session_now() >= end)
-            return UNTIL_PASSED;
-        s->deadline = session_now() + s->opt.timeout_ms;
-        if ((rc = session_connect(s)) == RC_OK) {
-            go_online(L);
-            if ((rc = catch_up(L, end, lost)) == RC_OK || rc == UNTIL_PASSED)
-                return rc;
-        }
-        if (session_signal())
-            return session_report(s);
-        if (rc != RC_UNAVAILABLE && rc != RC_TEMPFAIL)
-            return session_report(s);
-        backoff =
-            backoff * 2 > RECONNECT_MAX_MS ? RECONNECT_MAX_MS : backoff * 2;
-    }
+    go_online(b->L);
+    return catch_up(b->L, b->end, lost);
 }
 
 static int listen_loop(struct listen *L)
 {
     struct session *s = L->s;
     long long end = L->until_ms ? session_now() + L->until_ms : 0;
+    struct back b = { L, end };
+    struct reconnect r = { end, back_tick, back_online, &b };
     int rc;
 
     for (;;) {
@@ -384,7 +356,7 @@ static int listen_loop(struct listen *L)
             return RC_OK; /* --until reached */
         if (L->no_reconnect)
             return session_report(s);
-        if ((rc = reconnect(L, end)) == UNTIL_PASSED)
+        if ((rc = session_reconnect(s, &r)) == RC_UNTIL_PASSED)
             return RC_OK;
         if (rc != RC_OK)
             return rc;

@@ -691,6 +691,48 @@ void session_sleep(struct session *s, long long ms)
     }
 }
 
+#define RECONNECT_FIRST_MS 500
+#define RECONNECT_MAX_MS   60000
+
+/* @ms give or take a quarter, so that clients cut off together do not
+ * come back together. */
+static long long jitter(long long ms)
+{
+    unsigned r = 0;
+
+    if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r))
+        r = (unsigned)session_now_us();
+    return ms * 3 / 4 + (long long)(r % (unsigned)(ms / 2 + 1));
+}
+
+int session_reconnect(struct session *s, const struct reconnect *r)
+{
+    long long backoff = RECONNECT_FIRST_MS, lost = session_now(), delay;
+    int rc;
+
+    for (;;) {
+        delay = jitter(backoff);
+        warn("%s; reconnecting in %.1f s", s->why, (double)delay / 1000.0);
+        if (r->end && session_now() + delay > r->end)
+            delay = r->end - session_now();
+        session_sleep(s, delay > 0 ? delay : 0);
+        if (r->tick)
+            r->tick(r->arg);
+        if (got_signal)
+            return session_report(s);
+        if (r->end && session_now() >= r->end)
+            return RC_UNTIL_PASSED;
+        s->deadline = session_now() + s->opt.timeout_ms;
+        if ((rc = session_connect(s)) == RC_OK &&
+            ((rc = r->online(r->arg, lost)) == RC_OK || rc == RC_UNTIL_PASSED))
+            return rc;
+        if (got_signal || (rc != RC_UNAVAILABLE && rc != RC_TEMPFAIL))
+            return session_report(s);
+        backoff =
+            backoff * 2 > RECONNECT_MAX_MS ? RECONNECT_MAX_MS : backoff * 2;
+    }
+}
+
 int session_report(struct session *s)
 {
     if (s->why[0])

@@ -108,6 +108,28 @@ void session_iq_send(struct session *s, xmpp_stanza_t *iq,
  * stays the caller's to release. */
 void session_iq_forget(struct session_req *r);
 
+#define RC_UNTIL_PASSED (-1) /* session_reconnect(): the end came first */
+
+struct reconnect {
+    long long end; /* stop trying at this time (monotonic ms); 0: never */
+    /* called while waiting between attempts; may be NULL */
+    void (*tick)(void *arg);
+    /* called once online again: handlers, presence, catching up.
+     * Returns RC_OK, RC_UNTIL_PASSED, or the code of a connection lost
+     * again (then the next attempt follows). */
+    int (*online)(void *arg, long long lost_ms);
+    void *arg;
+};
+
+/*
+ * After the connection was lost (s->why says how): says so on stderr,
+ * then connects again after 0.5 s, 1 s, 2 s ... (at most 60 s, each
+ * give or take a quarter) until online() is content. Returns RC_OK,
+ * RC_UNTIL_PASSED, or the exit code of a failure that waiting cannot
+ * fix (authentication, certificate) or of a signal, after saying why.
+ */
+int session_reconnect(struct session *s, const struct reconnect *r);
+
 /* Sleeps @ms (between reconnects), keeping libstrophe's timers going;
  * a signal ends it early. */
 void session_sleep(struct session *s, long long ms);

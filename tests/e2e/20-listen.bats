@@ -615,23 +615,6 @@ cutproxy_start() {
     [ "$(grep -c '^>> <iq [^>]*type="result"' "$BATS_TEST_TMPDIR/a.trace")" -eq 1 ]
 }
 
-# proxy_start [PORT]: a proxy to the server (or PORT) that the test steers by
-# writing cut, freeze or pass to $BATS_TEST_TMPDIR/ctl; its port in $proxy_port
-proxy_start() {
-    "$SERVER_DIR/cutproxy.py" --listen-port-file "$BATS_TEST_TMPDIR/proxy.port" \
-        --to "${1:-$XMPP_PORT}" --control "$BATS_TEST_TMPDIR/ctl" 3>&- &
-    track $!
-    for _ in $(seq 1 100); do [ -s "$BATS_TEST_TMPDIR/proxy.port" ] && break; sleep 0.05; done
-    proxy_port=$(cat "$BATS_TEST_TMPDIR/proxy.port")
-}
-
-# wait_for FILE PATTERN: up to 20 s for a line matching PATTERN in FILE
-wait_for() {
-    for _ in $(seq 1 400); do grep -q -- "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done
-    echo "timed out waiting for '$2' in $1" >&2
-    return 1
-}
-
 @test "listen: a dead connection is found by --keepalive; what it swallowed comes from the archive, once" {
     proxy_start
     SERVER=127.0.0.1:$proxy_port listen_start a alice --json --kind message --count 4 \

@@ -202,7 +202,7 @@ console_tty() {
     local user=$1
     shift
     tmux_start env "STANZA_PASSWORD=$user-pw" "XDG_STATE_HOME=$XDG_STATE_HOME" \
-        stanza console --server "127.0.0.1:$XMPP_PORT" --ca-file "$XMPP_CA" \
+        stanza console --server "${SERVER:-127.0.0.1:$XMPP_PORT}" --ca-file "$XMPP_CA" \
         -j "$user@$XMPP_DOMAIN" "$@"
     tmux_wait '^stanza> ?$'
 }
@@ -317,4 +317,31 @@ console_tty() {
     console_tty alice
     tmux_keys Up Up Up
     tmux_wait '^stanza> /ping$'
+}
+
+@test "console on a terminal: a lost connection comes back, and the presence sent before is sent again" {
+    proxy_start
+    SERVER=127.0.0.1:$proxy_port console_tty alice
+    tmux_type "/presence away back soon"
+    tmux_keys Enter
+    tmux_wait '<<   <show>away</show>' # the server's echo
+    echo cut >"$BATS_TEST_TMPDIR/ctl"
+    tmux_wait 'stanza console: warning: connection to 127.0.0.1 lost.*; reconnecting in [0-9.]+ s'
+    echo pass >"$BATS_TEST_TMPDIR/ctl"
+    tmux_wait 'stanza console: warning: reconnected after [0-9.]+ s'
+    tmux_wait '^stanza> ?$'
+    run -0 _tmux capture-pane -p -S -
+    [ "$(grep -c '^             >>   <show>away</show>' <<<"$output")" -eq 2 ]
+    tmux_type "/ping"
+    tmux_keys Enter
+    tmux_wait '<< <iq [^>]*id="con[^"]*-2"'
+}
+
+@test "console --no-reconnect on a terminal: a lost connection is exit 75" {
+    proxy_start
+    SERVER=127.0.0.1:$proxy_port console_tty alice --no-reconnect
+    echo cut >"$BATS_TEST_TMPDIR/ctl"
+    tmux_done
+    [ "$(cat "$BATS_TEST_TMPDIR/tmux.rc")" = 75 ]
+    tmux_wait 'stanza console: connection to 127.0.0.1 lost'
 }

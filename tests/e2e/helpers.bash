@@ -98,6 +98,23 @@ recv_out() {
     cat "$BATS_TEST_TMPDIR/$1.out"
 }
 
+# proxy_start [PORT]: a proxy to the server (or PORT) that the test steers by
+# writing cut, freeze or pass to $BATS_TEST_TMPDIR/ctl; its port in $proxy_port
+proxy_start() {
+    "$SERVER_DIR/cutproxy.py" --listen-port-file "$BATS_TEST_TMPDIR/proxy.port" \
+        --to "${1:-$XMPP_PORT}" --control "$BATS_TEST_TMPDIR/ctl" 3>&- &
+    track $!
+    for _ in $(seq 1 100); do [ -s "$BATS_TEST_TMPDIR/proxy.port" ] && break; sleep 0.05; done
+    proxy_port=$(cat "$BATS_TEST_TMPDIR/proxy.port")
+}
+
+# wait_for FILE PATTERN: up to 20 s for a line matching PATTERN in FILE
+wait_for() {
+    for _ in $(seq 1 400); do grep -q -- "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done
+    echo "timed out waiting for '$2' in $1" >&2
+    return 1
+}
+
 # --- a terminal program driven in tmux, as a person would -----------------
 # Each test gets its own tmux server (socket in $BATS_TEST_TMPDIR), killed
 # after the test with the other background helpers.
