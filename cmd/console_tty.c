@@ -194,8 +194,9 @@ int tty_start(struct console *C)
     el_set(tty.el, EL_EDITOR, "emacs");
     el_set(tty.el, EL_PROMPT, prompt);
     el_set(tty.el, EL_HIST, history, tty.hist);
-    el_set(tty.el, EL_ADDFN, "stanza-complete", "complete a helper or a JID",
-           complete);
+    /* the wide call: the narrow one copies the strings and never frees */
+    el_wset(tty.el, EL_ADDFN, L"stanza-complete", L"complete a helper or a JID",
+            complete);
     el_set(tty.el, EL_BIND, "^I", "stanza-complete", NULL);
     /* libedit binds ^R to redisplay: a person expects search */
     el_set(tty.el, EL_BIND, "^R", "em-inc-search-prev", NULL);
