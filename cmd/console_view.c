@@ -192,7 +192,7 @@ void view_traffic(struct console *C, const char *dir, const char *xml)
 
     /* from a pipe: the stanzas of the session, not the login's */
     if (!v->all &&
-        (!is_stanza(st) || C->s->state != S_ONLINE || internal(C, st)))
+        (!is_stanza(st) || C->s->state == S_CONNECTING || internal(C, st)))
         goto done;
     if (is_stanza(st) && !passes(v, st))
         goto done;
