@@ -392,8 +392,12 @@ static bool tty_step(void *arg)
     struct console *C = arg;
     struct pollfd p = { .fd = 0, .events = POLLIN };
 
-    while (!holding(C) && !C->quit && !C->eof && poll(&p, 1, 0) > 0)
-        tty_read(C);
+    while (!holding(C) && !C->quit && !C->eof && poll(&p, 1, 0) > 0) {
+        if (p.revents & (POLLHUP | POLLERR | POLLNVAL))
+            C->eof = true; /* the terminal went away */
+        else
+            tty_read(C);
+    }
     return C->eof || C->quit;
 }
 

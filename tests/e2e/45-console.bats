@@ -358,7 +358,12 @@ console_tty() {
     grep -q 'redacted' "$hist"
     _tmux kill-server
     console_tty alice
-    tmux_keys Up Up Up
+    # Ctrl-R searches it: the stanza comes back as one line, masked
+    tmux_keys C-r
+    tmux_type "regis"
+    tmux_wait "^stanza> <iq type='set'><query xmlns='jabber:iq:register'> <username>alice</username><password>\\[redacted\\]</password>"
+    # and Up goes on from there to what came before it
+    tmux_keys C-a C-k Up
     tmux_wait '^stanza> /ping$'
 }
 
