@@ -38,4 +38,8 @@ int text_check_input(const char *what, size_t index, const char *s, size_t max);
  */
 void text_put_safe(FILE *f, const char *s, bool keep_nl);
 
+/* Writes @s (@n bytes, or up to its NUL if @n < 0) escaped for XML text
+ * (& < >) or, with @attr, for an attribute value in double quotes. */
+void text_put_xml(FILE *f, const char *s, int n, bool attr);
+
 #endif
