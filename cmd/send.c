@@ -298,6 +298,7 @@ static int deliver(struct session *s, struct outbox *ob,
     ob->bounce_wait_ms = so->bounce_wait_ms;
     ob->keep_stanzas = s->out.mode == OUT_XML; /* printed at the end */
     rc = outbox_deliver(ob);
+    session_defer_signals(); /* the results are printed whole */
     report_bounces(ob);
     print_results(s, ob);
     return rc;

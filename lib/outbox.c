@@ -1,6 +1,7 @@
 /* lib/outbox.c - stanzas that must be confirmed by the server */
 #include "outbox.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -16,6 +17,7 @@ void outbox_init(struct outbox *ob, struct session *s)
 {
     memset(ob, 0, sizeof(*ob));
     ob->s = s;
+    ob->max_pings = OB_PINGS;
 }
 
 void outbox_add(struct outbox *ob, xmpp_stanza_t *st)
@@ -150,6 +152,7 @@ static bool write_window(struct outbox *ob)
         if (it->state != OB_QUEUED)
             continue;
         xmpp_send(s->conn, it->st);
+        it->writes++;
         ob->written = true;
         it->state = OB_WRITTEN;
         it->gen = s->gen;
@@ -168,7 +171,7 @@ static void fill(struct outbox *ob)
         xmpp_handler_add(s->conn, bounce_cb, NULL, "message", "error", ob);
         ob->handlers_gen = s->gen;
     }
-    while (ob->npings < OB_PINGS && write_window(ob))
+    while (ob->npings < ob->max_pings && write_window(ob))
         ;
 }
 
@@ -196,12 +199,17 @@ static void confirm_oldest(struct outbox *ob)
         }
     }
     memmove(&ob->pings[0], &ob->pings[1], --ob->npings * sizeof(*p));
+    if (ob->max_pings < OB_PINGS)
+        ob->max_pings *= 2;
 }
 
 /* After a lost connection: whatever was written is unknown again, and
- * the pings in flight died with the connection. */
+ * the pings in flight died with the connection. The next connection
+ * starts with one window in flight, and doubles it with each one
+ * confirmed: if it dies too, few messages are left in doubt. */
 static void requeue(struct outbox *ob)
 {
+    ob->max_pings = 1;
     for (size_t i = 0; i < ob->n; i++)
         if (ob->items[i].state == OB_WRITTEN)
             ob->items[i].state = OB_QUEUED;
@@ -220,7 +228,7 @@ static int connect_again(struct outbox *ob)
         ob->attempts++;
         if (rc == RC_OK || ob->attempts == 1)
             return rc; /* the first failure is final: bad password, ... */
-        if (rc != RC_UNAVAILABLE && rc != RC_TEMPFAIL)
+        if (!session_retryable(s))
             return rc;
         if (session_signal())
             return rc;
@@ -235,32 +243,69 @@ static int connect_again(struct outbox *ob)
     }
 }
 
+/* Says how many messages went out more than once, before the last
+ * word on the outcome (once). */
+static void say_resent(struct outbox *ob)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < ob->n; i++)
+        n += ob->items[i].writes > 1;
+    if (n && !ob->said_resent)
+        warn("%zu of %zu message(s) were sent again after a lost "
+             "connection: recipients may get them twice (with the same id)",
+             n, ob->n);
+    ob->said_resent = true;
+}
+
+/*
+ * A signal: says what was confirmed. If some messages were written but
+ * not confirmed, their fate is unknown: 75, as for any other failure
+ * after writing; otherwise the signal's code (130 for SIGINT).
+ */
+static int interrupted(struct outbox *ob)
+{
+    size_t done = outbox_count(ob, OB_CONFIRMED), unknown = 0;
+    size_t bounced = outbox_count(ob, OB_BOUNCED);
+    char also[64] = "";
+    int sig = session_signal();
+    int code = sig == SIGINT ? RC_INTERRUPTED : 128 + sig;
+
+    say_resent(ob);
+    if (!ob->written)
+        return fail(code, "interrupted"); /* nothing sent */
+    for (size_t i = 0; i < ob->n; i++)
+        unknown += ob->items[i].state != OB_CONFIRMED &&
+                   ob->items[i].state != OB_BOUNCED && ob->items[i].writes;
+    if (bounced)
+        snprintf(also, sizeof(also), ", %zu bounced", bounced);
+    if (unknown)
+        return fail(RC_TEMPFAIL,
+                    "interrupted: %zu of %zu message(s) confirmed%s, %zu "
+                    "not confirmed — they may or may not have been "
+                    "delivered",
+                    done, ob->n, also, unknown);
+    return fail(code, "interrupted: %zu of %zu message(s) confirmed%s%s", done,
+                ob->n, also,
+                done + bounced < ob->n ? ", the others not sent" : "");
+}
+
 /* Failing after something was written, the outcome is unknown: 75. */
 static int unconfirmed(struct outbox *ob)
 {
     size_t left =
         ob->n - outbox_count(ob, OB_CONFIRMED) - outbox_count(ob, OB_BOUNCED);
 
-    if (ob->s->why[0] && ob->s->rc != RC_INTERRUPTED)
-        warn("%s", ob->s->why);
     if (session_signal())
-        return session_report(ob->s);
+        return interrupted(ob);
+    if (ob->s->why[0])
+        warn("%s", ob->s->why);
+    say_resent(ob);
     return fail(RC_TEMPFAIL,
                 "%zu of %zu message(s) not confirmed by the server — they "
                 "may or may not have been delivered; retrying may send "
                 "duplicates",
                 left, ob->n);
-}
-
-/* May a lost connection be tried again? Not after a stream error that
- * will happen again (policy-violation, conflict, not-authorized...). */
-static bool retryable(const struct session *s)
-{
-    return s->rc == RC_TEMPFAIL || s->rc == RC_UNAVAILABLE ||
-           (s->rc == RC_PROTOCOL && s->stream_error &&
-            (!strcmp(s->stream_error, "system-shutdown") ||
-             !strcmp(s->stream_error, "connection-timeout") ||
-             !strcmp(s->stream_error, "reset")));
 }
 
 static int bounce_window(struct outbox *ob)
@@ -270,7 +315,7 @@ static int bounce_window(struct outbox *ob)
 
     while (session_now() < end && s->state == S_ONLINE && !session_signal())
         xmpp_run_once(s->ctx, 20);
-    return session_signal() ? session_report(s) : RC_OK;
+    return session_signal() ? interrupted(ob) : RC_OK;
 }
 
 static int timed_out(struct outbox *ob)
@@ -278,6 +323,7 @@ static int timed_out(struct outbox *ob)
     size_t left =
         ob->n - outbox_count(ob, OB_CONFIRMED) - outbox_count(ob, OB_BOUNCED);
 
+    say_resent(ob);
     return fail(RC_TEMPFAIL,
                 "timed out after %.1f s: %zu of %zu message(s) not confirmed "
                 "by the server — they may or may not have been delivered",
@@ -305,17 +351,30 @@ int outbox_deliver(struct outbox *ob)
         }
         if (rc == RC_TEMPFAIL && s->state == S_ONLINE)
             return timed_out(ob);
-        if (s->state != S_DOWN || session_signal())
+        if (session_signal())
+            return interrupted(ob);
+        if (s->state != S_DOWN || !session_retryable(s)) {
+            say_resent(ob);
             return session_report(s);
-        if (!retryable(s))
-            return session_report(s);
+        }
         requeue(ob);
         warn("%s; reconnecting to send %zu unconfirmed message(s) again",
              s->why, outbox_count(ob, OB_QUEUED));
-        if (ob->confirmed_at_loss == outbox_count(ob, OB_CONFIRMED))
-            session_sleep(s, RECONNECT_FIRST_MS); /* no progress: back off */
+        if (ob->confirmed_at_loss == outbox_count(ob, OB_CONFIRMED)) {
+            /* no progress: back off, 0.2 s, 0.4 s, ... 5 s */
+            ob->backoff_ms =
+                ob->backoff_ms ? 2 * ob->backoff_ms : RECONNECT_FIRST_MS;
+            if (ob->backoff_ms > RECONNECT_MAX_MS)
+                ob->backoff_ms = RECONNECT_MAX_MS;
+            session_sleep(s, ob->backoff_ms < session_left(s)
+                                 ? ob->backoff_ms
+                                 : session_left(s));
+        } else {
+            ob->backoff_ms = 0;
+        }
         ob->confirmed_at_loss = outbox_count(ob, OB_CONFIRMED);
     }
+    say_resent(ob);
     if ((rc = bounce_window(ob)) != RC_OK)
         return rc;
     return outbox_count(ob, OB_BOUNCED) ? RC_REMOTE : RC_OK;

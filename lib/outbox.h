@@ -24,7 +24,8 @@ struct ob_item {
     char *id;          /* owned */
     char *to;          /* owned */
     enum ob_state state;
-    unsigned gen; /* connection it was last written on */
+    unsigned gen;    /* connection it was last written on */
+    unsigned writes; /* times it was written */
     char *err_type, *err_cond, *err_text; /* a bounce, owned */
 };
 
@@ -49,10 +50,13 @@ struct outbox {
     unsigned handlers_gen; /* connection our handlers are on */
     struct ob_ping pings[OB_PINGS];
     size_t npings;     /* in flight, oldest first */
+    size_t max_pings;  /* at most in flight: fewer after a lost connection */
     size_t next;       /* first item not yet written on this connection */
     unsigned attempts; /* connections made */
     bool written;      /* anything was ever written */
     size_t confirmed_at_loss; /* confirmed when the last connection died */
+    long long backoff_ms;     /* before the next reconnect without progress */
+    bool said_resent;         /* the resent messages were counted aloud */
 };
 
 void outbox_init(struct outbox *ob, struct session *s);

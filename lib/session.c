@@ -21,6 +21,7 @@
 #include "stanza.h"
 #include "tls.h"
 #include "trace.h"
+#include "wire.h"
 
 static volatile sig_atomic_t got_signal;
 static struct session *live; /* sessions, for callbacks that get a conn */
@@ -229,6 +230,7 @@ static int sockopt_cb(xmpp_conn_t *conn, void *sock)
     if (s)
         s->fd = fd;
     cur_fd = fd;
+    wire_watch(fd);
     return 0;
 }
 
@@ -283,6 +285,7 @@ static void check_pin(struct session *s)
         xmpp_tlscert_free(cert);
 }
 
+/* libstrophe 0.12's names for xmpp_error_type_t, in its order */
 static const char *const stream_errors[] = {
     "bad-format",
     "bad-namespace-prefix",
@@ -310,6 +313,63 @@ static const char *const stream_errors[] = {
     "not-well-formed",
 };
 
+/* RFC 6120 §4.9.3: libstrophe 0.12 knows neither reset nor
+ * unsupported-feature, and expects not-well-formed by its RFC 3920 name */
+static const char *const stream_conditions[] = {
+    "bad-format",
+    "bad-namespace-prefix",
+    "conflict",
+    "connection-timeout",
+    "host-gone",
+    "host-unknown",
+    "improper-addressing",
+    "internal-server-error",
+    "invalid-from",
+    "invalid-namespace",
+    "invalid-xml",
+    "not-authorized",
+    "not-well-formed",
+    "policy-violation",
+    "remote-connection-failed",
+    "reset",
+    "resource-constraint",
+    "restricted-xml",
+    "see-other-host",
+    "system-shutdown",
+    "undefined-condition",
+    "unsupported-encoding",
+    "unsupported-feature",
+    "unsupported-stanza-type",
+    "unsupported-version",
+};
+
+#define NS_STREAMS "urn:ietf:params:xml:ns:xmpp-streams"
+
+/* The condition of a stream error, as a static string: the element the
+ * server sent if RFC 6120 names it, else libstrophe's reading. */
+static const char *stream_condition(const xmpp_stream_error_t *se)
+{
+    size_t n = sizeof(stream_conditions) / sizeof(*stream_conditions);
+    xmpp_stanza_t *c;
+
+    for (c = se->stanza ? xmpp_stanza_get_children(se->stanza) : NULL; c;
+         c = xmpp_stanza_get_next(c)) {
+        const char *name = xmpp_stanza_get_name(c);
+        const char *ns = xmpp_stanza_get_ns(c);
+
+        if (!xmpp_stanza_is_tag(c) || !name || !ns ||
+            strcmp(ns, NS_STREAMS) != 0 || strcmp(name, "text") == 0)
+            continue;
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(name, stream_conditions[i]) == 0)
+                return stream_conditions[i];
+        return "undefined-condition";
+    }
+    return se->type < sizeof(stream_errors) / sizeof(*stream_errors)
+               ? stream_errors[se->type]
+               : "undefined-condition";
+}
+
 static const char *server_name(const struct session *s)
 {
     return s->acct.host ? s->acct.host : strchr(s->acct.jid, '@') + 1;
@@ -333,7 +393,12 @@ static void classify(struct session *s, int error, xmpp_stream_error_t *se,
 {
     const char *host = server_name(s);
 
-    if (s->cert_err[0] && s->acct.pin)
+    if (wire_why())
+        why(s, RC_PROTOCOL,
+            "%s sent %s — the connection was closed before parsing it: a "
+            "server bug, or an attack",
+            host, wire_why());
+    else if (s->cert_err[0] && s->acct.pin)
         why(s, RC_NOPERM,
             "%s — if the server's certificate changed, "
             "check the new one and update the pin",
@@ -351,10 +416,7 @@ static void classify(struct session *s, int error, xmpp_stream_error_t *se,
             host,
             s->acct.no_tls ? " — it may require TLS (drop --no-tls)" : "");
     else if (se) {
-        s->stream_error =
-            se->type < sizeof(stream_errors) / sizeof(*stream_errors)
-                ? stream_errors[se->type]
-                : "undefined-condition";
+        s->stream_error = stream_condition(se);
         why(s, RC_PROTOCOL, "stream error from %s: %s%s%s", host,
             s->stream_error, se->text ? ": " : "", se->text ? se->text : "");
     } else if (s->tls_missing)
@@ -445,15 +507,24 @@ static void mem_free(void *p, void *ud)
     free(p);
 }
 
+/*
+ * Grows in place while the block has room, and otherwise to at least
+ * twice its size: libstrophe's parser grows a text by each piece expat
+ * hands it (every line of a body is a piece), and a copy per piece made
+ * a 256 KiB body of short lines cost seconds (quadratic).
+ */
 static void *mem_realloc(void *p, size_t size, void *ud)
 {
     size_t old = p ? malloc_usable_size(p) : 0;
-    void *n = malloc(size ? size : 1);
+    void *n;
 
+    if (p && size <= old)
+        return p;
+    n = malloc(size > 2 * old ? size : 2 * old);
     if (!n)
         return NULL;
     if (p) {
-        memcpy(n, p, old < size ? old : size);
+        memcpy(n, p, old);
         mem_free(p, ud);
     }
     return n;
@@ -705,11 +776,22 @@ static long long jitter(long long ms)
     return ms * 3 / 4 + (long long)(r % (unsigned)(ms / 2 + 1));
 }
 
+bool session_retryable(const struct session *s)
+{
+    return s->rc == RC_TEMPFAIL || s->rc == RC_UNAVAILABLE ||
+           (s->rc == RC_PROTOCOL && s->stream_error &&
+            (!strcmp(s->stream_error, "system-shutdown") ||
+             !strcmp(s->stream_error, "connection-timeout") ||
+             !strcmp(s->stream_error, "reset")));
+}
+
 int session_reconnect(struct session *s, const struct reconnect *r)
 {
     long long backoff = RECONNECT_FIRST_MS, lost = session_now(), delay;
     int rc;
 
+    if (!session_retryable(s))
+        return session_report(s);
     for (;;) {
         delay = jitter(backoff);
         warn("%s; reconnecting in %.1f s", s->why, (double)delay / 1000.0);
@@ -726,7 +808,7 @@ int session_reconnect(struct session *s, const struct reconnect *r)
         if ((rc = session_connect(s)) == RC_OK &&
             ((rc = r->online(r->arg, lost)) == RC_OK || rc == RC_UNTIL_PASSED))
             return rc;
-        if (got_signal || (rc != RC_UNAVAILABLE && rc != RC_TEMPFAIL))
+        if (got_signal || !session_retryable(s))
             return session_report(s);
         backoff =
             backoff * 2 > RECONNECT_MAX_MS ? RECONNECT_MAX_MS : backoff * 2;
@@ -742,18 +824,24 @@ int session_report(struct session *s)
 
 void session_close(struct session *s)
 {
-    long long until = session_now() + 1000;
+    /* a server that has stopped answering gets a shorter goodbye */
+    long long until = session_now() + (session_left(s) > 0 ? 1000 : 250);
 
     if (s->conn && (s->state == S_ONLINE || s->state == S_CONNECTING)) {
         s->state = S_CLOSING;
         xmpp_disconnect(s->conn);
         while (s->state == S_CLOSING && session_now() < until)
             xmpp_run_once(s->ctx, 50);
+        /* no goodbye in time: libstrophe would wait another second for
+         * the TLS one (close_notify) of a server that is gone */
+        if (s->state == S_CLOSING && s->fd >= 0)
+            shutdown(s->fd, SHUT_RDWR);
     }
     if (s->conn)
         xmpp_conn_release(s->conn);
     s->conn = NULL;
     cur_fd = -1;
+    wire_watch(-1);
     if (s->ctx) {
         for (struct session **p = &live; *p; p = &(*p)->next)
             if (*p == s) {
@@ -865,10 +953,21 @@ int session_iq(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t **reply)
     return stanza_is_error(r.reply) ? RC_REMOTE : RC_OK;
 }
 
+void session_defer_signals(void)
+{
+    sigset_t set;
+
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
 int session_end(struct session *s, int rc)
 {
     int orc;
 
+    session_defer_signals(); /* the output is written whole */
     session_close(s);
     orc = out_finish(&s->out);
     if (rc == RC_OK || rc == RC_REMOTE)

@@ -108,6 +108,16 @@ void session_iq_send(struct session *s, xmpp_stanza_t *iq,
  * stays the caller's to release. */
 void session_iq_forget(struct session_req *r);
 
+/*
+ * May the connection that ended (s->rc, s->stream_error say how) be
+ * tried again? Yes after a timeout, a lost connection, or a stream error
+ * that says the server restarts (system-shutdown, connection-timeout,
+ * reset); not after a protocol violation, a stream error that would
+ * happen again (conflict, policy-violation...), authentication or a
+ * certificate.
+ */
+bool session_retryable(const struct session *s);
+
 #define RC_UNTIL_PASSED (-1) /* session_reconnect(): the end came first */
 
 struct reconnect {
@@ -185,6 +195,11 @@ int session_iq_failed(struct session *s, const char *to, int rc);
 
 /* The signal that interrupted us (SIGINT, SIGTERM) or 0. */
 int session_signal(void);
+
+/* From now on SIGINT and SIGTERM wait until we exit, so that the output
+ * being written is never cut short (a write interrupted by a signal
+ * fails, and stdio drops the rest of its buffer). */
+void session_defer_signals(void);
 
 /* Forgets a SIGINT that was handled (an interactive command goes on). */
 void session_clear_signal(void);

@@ -338,7 +338,9 @@ CFG
         --server "127.0.0.1:$(cat "$BATS_TEST_TMPDIR/port")" "carol@$XMPP_DOMAIN" \
         <"$BATS_TEST_TMPDIR/lines"
     kill "$proxy"
-    [[ $stderr == "stanza send: warning: connection to 127.0.0.1 lost"*"; reconnecting to send "*" unconfirmed message(s) again" ]]
+    [ "${#stderr_lines[@]}" -eq 2 ]
+    [[ ${stderr_lines[0]} == "stanza send: warning: connection to 127.0.0.1 lost"*"; reconnecting to send "*" unconfirmed message(s) again" ]]
+    [[ ${stderr_lines[1]} =~ ^"stanza send: warning: "[1-9][0-9]*" of 500 message(s) were sent again after a lost connection: recipients may get them twice (with the same id)"$ ]]
     [ "$(jq '[.[] | select(.confirmed)] | length' <<<"$output")" -eq 500 ]
     jq -r '.[].id' <<<"$output" | sort >"$BATS_TEST_TMPDIR/want"
     # carol was offline: the server stored everything; duplicates are allowed

@@ -28,6 +28,9 @@ first stanza the client sends once online):
   external-entity  the same with external entities: --entity-url URL...
                  (file:// or http://), each used in a body
   silent         never answers anything after the login
+  swallow        answers every iq until what the client sent matches
+                 --silent-after REGEX, then nothing more (a server that
+                 stops answering right after the last message)
   stream-error-online  a stream error (--condition) once online
 
 --log FILE appends everything the client sends (decrypted) to FILE.
@@ -63,7 +66,8 @@ CONDITIONS = [
 ]
 BEFORE = ['stream-error', 'hostile-error', 'garbage', 'proceed-stall']
 AFTER = ['malformed', 'invalid-utf8', 'truncated', 'huge', 'deep',
-         'doctype-bomb', 'external-entity', 'silent', 'stream-error-online']
+         'doctype-bomb', 'external-entity', 'silent', 'swallow',
+         'stream-error-online']
 MODES = BEFORE + ['impostor'] + AFTER
 
 
@@ -213,6 +217,21 @@ def impostor(c):
             sys.stderr.flush()
 
 
+def swallow(c, a):
+    """Answers iqs until the client sent --silent-after, then is silent."""
+    tail = b''
+    while True:
+        data = c.recv()
+        m = re.search(a.silent_after.encode(), tail + data)
+        upto = len(data) if not m else max(0, m.start() - len(tail))
+        for iq in re.finditer(rb'<iq [^>]*id="([^"]+)"', data[:upto]):
+            c.send(b"<iq type='result' id='" + iq.group(1) + b"'/>")
+        if m:
+            while c.recv():
+                pass
+        tail = (tail + data)[-4096:]
+
+
 def serve(sock, a, tls):
     c = Conn(sock, a)
     try:
@@ -221,6 +240,8 @@ def serve(sock, a, tls):
         login(c, a, tls)
         if a.mode == 'impostor':
             return impostor(c)
+        if a.mode == 'swallow':
+            return swallow(c, a)
         if a.mode == 'silent':
             while c.recv():
                 pass
@@ -257,6 +278,7 @@ def main():
     ap.add_argument('--size', type=int, default=64, help='MiB, for huge')
     ap.add_argument('--depth', type=int, default=100000)
     ap.add_argument('--entity-url', action='append', default=[])
+    ap.add_argument('--silent-after', default='$^')
     ap.add_argument('--log')
     ap.add_argument('--lifetime', type=float, default=300)
     a = ap.parse_args()

@@ -18,10 +18,13 @@ Faults:
   --blackhole         accept, read and drop, never connect, never answer;
   --strip-starttls    remove <starttls/> from the server's stream features
                       (a downgrade attack);
-  --freeze-on REGEX   once what the client sent matches REGEX, forward it,
-                      then let the connection go dead without closing: what
-                      either side sends is dropped (the server believes it
-                      delivers); FILE.frozen appears;
+  --freeze-on REGEX   once what the client sent matches REGEX (in
+                      plaintext: before STARTTLS, or with stanza --no-tls),
+                      forward it, then let the connection go dead without
+                      closing: what either side sends is dropped (the
+                      server believes it delivers); FILE.frozen appears;
+  --freeze-after BYTES  the same once the client has sent BYTES bytes (the
+                      first --cuts N connections);
   --control FILE      the test steers the proxy by writing one word to
                       FILE: cut (close the open connections with a reset,
                       and new ones as soon as they are accepted: the server
@@ -31,7 +34,8 @@ Records:
   --record FILE       append every byte the client sends (what the server
                       sees, when it is not encrypted);
   --log FILE          one line per event: accept N, cut N, freeze N,
-                      strip N, close N (N counts connections from 1).
+                      strip N, close N (N counts connections from 1),
+                      each followed by its time in seconds since the start.
 It binds 127.0.0.1 only, and exits by itself after --lifetime seconds
 (default 600), its connections with it.
 """
@@ -54,10 +58,13 @@ def control(path):
         return 'pass'
 
 
+T0 = time.monotonic()
+
+
 def log(a, line):
     if a.log:
         with open(a.log, 'a') as f:
-            f.write(line + '\n')
+            f.write('%s %.3f\n' % (line, time.monotonic() - T0))
 
 
 def touch(path):
@@ -112,7 +119,7 @@ class Lane:
         return self.queue[0][0] if self.queue else None
 
 
-def pump(n, client, server, a, limit, deadline, end):
+def pump(n, client, server, a, limit, deadline, end, freeze_at=None):
     sel = selectors.DefaultSelector()
     sel.register(client, selectors.EVENT_READ)
     sel.register(server, selectors.EVENT_READ)
@@ -164,17 +171,16 @@ def pump(n, client, server, a, limit, deadline, end):
                         with open(a.record, 'ab') as f:
                             f.write(data)
                     up.push(data)
-                    if a.freeze_on:
-                        tail = (tail + data)[-65536:]
-                        if re.search(a.freeze_on.encode(), tail):
+                    tail = (tail + data)[-65536:]
+                    if ((a.freeze_on and re.search(a.freeze_on.encode(), tail))
+                            or (freeze_at is not None and sent >= freeze_at)):
+                        while up.queue:  # what came first gets through
                             up.flush()
-                            while up.queue:
-                                time.sleep(0.01)
-                                up.flush()
-                            log(a, 'freeze %d' % n)
-                            touch(a.freeze_on_file)
-                            how = 'frozen'
-                            return drop_until_closed(client, server, end)
+                            time.sleep(0.01)
+                        log(a, 'freeze %d' % n)
+                        touch(a.freeze_on_file)
+                        how = 'frozen'
+                        return drop_until_closed(client, server, end)
                 else:
                     if a.strip_starttls and STARTTLS.search(data):
                         data = STARTTLS.sub(b'', data)
@@ -208,6 +214,7 @@ def main():
     ap.add_argument('--blackhole', action='store_true')
     ap.add_argument('--strip-starttls', action='store_true')
     ap.add_argument('--freeze-on')
+    ap.add_argument('--freeze-after', type=int)
     ap.add_argument('--control')
     ap.add_argument('--record')
     ap.add_argument('--log')
@@ -260,7 +267,8 @@ def main():
             if a.blackhole:
                 drop_until_closed(client, None, end)
             else:
-                pump(n, client, server, a, limit, deadline, end)
+                pump(n, client, server, a, limit, deadline, end,
+                     a.freeze_after if cutting else None)
             os._exit(0)
         client.close()
         if server:
