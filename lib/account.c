@@ -234,19 +234,24 @@ static int password_from_tty(const char *jid, char **pw)
 static int load_password(const struct common_opts *c, const struct cfg *cfg,
                          const char *sec, struct account *a)
 {
-    const char *env = getenv("STANZA_PASSWORD");
+    const char *e = getenv("STANZA_PASSWORD");
     const char *pcmd = cfg_get(cfg, sec, "password_command");
     const char *pw = cfg_get(cfg, sec, "password");
+    char *env;
     int rc;
 
     if (c->password_file && c->password_command)
         return fail(RC_USAGE, "use --password-file or --password-command, "
                               "not both");
+    /* read once, and gone: no child (password command, --exec job) can
+     * inherit it */
+    env = e && *e ? xstrdup(e) : NULL;
+    unsetenv("STANZA_PASSWORD");
     if (c->password_file)
         rc = password_from_file(c->password_file, &a->password);
     else if (c->password_command)
         rc = password_from_command(c->password_command, &a->password);
-    else if (env && *env)
+    else if (env)
         rc = (a->password = xstrdup(env)) ? RC_OK : RC_SOFTWARE;
     else if (pcmd)
         rc = password_from_command(pcmd, &a->password);
@@ -254,6 +259,10 @@ static int load_password(const struct common_opts *c, const struct cfg *cfg,
         rc = (a->password = xstrdup(pw)) ? RC_OK : RC_SOFTWARE;
     else
         rc = password_from_tty(a->jid, &a->password);
+    if (env) {
+        explicit_bzero(env, strlen(env));
+        free(env);
+    }
     if (rc == RC_OK && !*a->password)
         rc = fail(RC_CONFIG, "the password for '%s' is empty", a->jid);
     return rc;

@@ -51,7 +51,7 @@ struct session {
     bool pin_checked;         /* --pin compared with the leaf */
     bool bad_xml;             /* the server sent malformed XML */
     bool ka_dead;             /* a keepalive ping went unanswered */
-    char cert_err[256];
+    char cert_err[384];
     char why[512];        /* the last failure, for session_report() */
     struct session *next; /* registry of live sessions */
 };

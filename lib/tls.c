@@ -77,10 +77,15 @@ int tls_cert_refuse(const xmpp_tlscert_t *cert, const char *errmsg, char *err,
                     size_t errlen)
 {
     const char *subject = xmpp_tlscert_get_string(cert, XMPP_CERT_SUBJECT);
+    const char *pem = xmpp_tlscert_get_pem(cert);
+    char fp[65] = "unknown";
 
-    snprintf(err, errlen, "server certificate not trusted (%s%s%s)",
+    if (pem)
+        tls_pem_sha256(pem, fp);
+    snprintf(err, errlen,
+             "server certificate not trusted (%s%s%.120s, SHA-256 %s)",
              errmsg ? errmsg : "verification failed",
-             subject ? ", subject " : "", subject ? subject : "");
+             subject ? ", subject " : "", subject ? subject : "", fp);
     return 0;
 }
 

@@ -22,7 +22,8 @@ void tls_trust_restore(void);
 
 /*
  * The certfail decision for @cert without a pin: refuse, and write why to
- * @err. Returns 0.
+ * @err, with the certificate's subject and SHA-256 fingerprint (for
+ * --pin, once checked by other means). Returns 0.
  */
 int tls_cert_refuse(const xmpp_tlscert_t *cert, const char *errmsg, char *err,
                     size_t errlen);
