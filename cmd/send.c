@@ -16,7 +16,8 @@
 
 #define STANZA_MAX  (256 * 1024) /* Prosody's default stanza size limit */
 #define MESSAGE_MAX (STANZA_MAX - 4096) /* room for the tags around it */
-#define INPUT_MAX   (64L * 1024 * 1024)
+#define INPUT_MAX   (8L * 1024 * 1024)
+#define STANZAS_MAX 100000 /* each kept until confirmed: ~2 KiB apiece */
 
 static const char *const send_usage[] = {
     "stanza send [options] <jid>... <message>...",
@@ -353,6 +354,11 @@ int cmd_send(int argc, char **argv)
     rc = collect(argc - msg, argv + msg, &so, &msgs);
     if (rc == RC_OK)
         rc = check_sizes(&so, &msgs);
+    if (rc == RC_OK && msgs.n * (size_t)nrcpt > STANZAS_MAX)
+        rc = fail(RC_DATAERR,
+                  "%zu message(s) to %d recipient(s) are over %d stanzas — "
+                  "split the input; nothing was sent",
+                  msgs.n, nrcpt, STANZAS_MAX);
     if (rc == RC_OK && (rc = session_start(&s, false)) == RC_OK)
         rc = send_all(&s, &so, argv, nrcpt, &msgs);
     list_free(&msgs);
