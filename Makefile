@@ -85,7 +85,7 @@ test: $(BUILD)/inst/bin/stanza unit
 	@tests/run $(BUILD)
 
 check-format:
-	clang-format --dry-run --Werror lib/*.[ch] cmd/*.[ch] tests/unit/*.[ch] bench/*.c
+	clang-format --dry-run --Werror lib/*.[ch] cmd/*.[ch] tests/unit/*.[ch] bench/*.c tests/fuzz/*.c
 
 check: check-format
 	$(MAKE) --no-print-directory BUILD=build-san CFLAGS="-O1 -g" \
@@ -102,15 +102,30 @@ bench: $(BUILD)/inst/bin/stanza $(BUILD)/bench/record
 	@$(BUILD)/bench/record
 	@bench/send $(BUILD)
 
-# libFuzzer targets (clang): build/fuzz-*; run e.g.
-#   build/fuzz-record tests/fuzz/corpus-record -max_total_time=60
-FUZZ_SRC = $(wildcard tests/fuzz/fuzz-*.c)
-fuzz: $(FUZZ_SRC:tests/fuzz/%.c=build/%)
+# libFuzzer targets (clang, ASan + UBSan): make fuzz builds build/fuzz-* and
+# runs each for FUZZ_SECONDS (default 60) from its seeds in
+# tests/fuzz/corpus-*, then prints the executions and crashes (tests/fuzz/run).
+FUZZ_SECONDS ?= 60
+FUZZ_SRC  = $(wildcard tests/fuzz/fuzz-*.c)
+FUZZ_BIN  = $(FUZZ_SRC:tests/fuzz/%.c=build/%)
+FUZZ_OBJ  = $(LIB_SRC:%.c=build/fuzz-obj/%.o)
+FUZZ_CC   = clang -std=c17 -D_GNU_SOURCE -I. -g -O1 -fno-omit-frame-pointer \
+            -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 
-build/fuzz-%: tests/fuzz/fuzz-%.c $(LIB_SRC) $(wildcard lib/*.h)
-	@mkdir -p build
-	clang -std=c17 -D_GNU_SOURCE -I. -g -O1 -fsanitize=fuzzer,address,undefined \
-	    -o $@ $< $(LIB_SRC) $(LDLIBS)
+fuzz: $(FUZZ_BIN)
+	@tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_BIN)
+
+.SECONDARY: $(FUZZ_OBJ)
+
+build/fuzz-obj/%.o: %.c $(wildcard lib/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZCC  $<"
+	@$(FUZZ_CC) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build/fuzz-%: tests/fuzz/fuzz-%.c $(FUZZ_OBJ)
+	@echo "  FUZZLD  $@"
+	@$(FUZZ_CC) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(LDLIBS)
 
 clean:
 	rm -rf build build-san

@@ -68,7 +68,7 @@ resent() {
     # exactly the ids sent, each once, in the order sent, with their bodies
     diff <(jq -r '.[].id' "$BATS_TEST_TMPDIR/m.out") <(jq -r .id "$BATS_TEST_TMPDIR/bob.out")
     diff "$BATS_FILE_TMPDIR/lines" <(jq -r .body "$BATS_TEST_TMPDIR/bob.out")
-    [ "$kib" -lt 65536 ]
+    sanitized || [ "$kib" -lt 65536 ]
     figure "10000 messages, one send: exit 0 in $ms ms, 10000 received once each, in order; peak RSS $kib KiB"
 }
 
@@ -128,7 +128,7 @@ resent() {
     measured env STANZA_PASSWORD=x stanza send --no-tls --server "127.0.0.1:$port" \
         -j "alice@$XMPP_DOMAIN" -t 3 --json "bob@$XMPP_DOMAIN" <"$BATS_TEST_TMPDIR/in"
     [ "$rc" -eq 75 ]
-    [ "$ms" -lt 4000 ]
+    sanitized || [ "$ms" -lt 4000 ]
     grep -q 'the last one' "$BATS_TEST_TMPDIR/hostile.log"
     [ "$(cat "$BATS_TEST_TMPDIR/m.err")" = "stanza send: timed out after 3.0 s: 500 of 2500 message(s) not confirmed by the server — they may or may not have been delivered" ]
     [ "$(jq '[.[] | select(.confirmed)] | length' "$BATS_TEST_TMPDIR/m.out")" -eq 2000 ]
@@ -139,7 +139,7 @@ resent() {
     fault_proxy p --to "$XMPP_PORT" --freeze-after 300000
     send_lines --server "127.0.0.1:$port" -t 3
     [ "$rc" -eq 75 ]
-    [ "$ms" -lt 4000 ]
+    sanitized || [ "$ms" -lt 4000 ]
     grep -q '^freeze 1 ' "$BATS_TEST_TMPDIR/p.log"
     n=$(jq '[.[] | select(.confirmed)] | length' "$BATS_TEST_TMPDIR/m.out")
     [ "$n" -lt 10000 ]

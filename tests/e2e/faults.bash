@@ -53,3 +53,10 @@ measured() {
     read -r kib user sys < <(tail -n 1 "$BATS_TEST_TMPDIR/m.time")
     cpu_ms=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%d", (u + s) * 1000 }')
 }
+
+# sanitized: true when stanza is the AddressSanitizer build (make check),
+# whose time and memory say nothing about the normal build's: figures of
+# time and memory are asserted on the normal build only
+sanitized() {
+    ldd "$(command -v stanza)" | grep -q libasan
+}

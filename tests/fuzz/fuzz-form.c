@@ -4,8 +4,9 @@
  * JSON reader, then form_input_add_json()) and a data form a server sends
  * (form_parse(), applied, checked, printed as text and JSON, submitted).
  * The first byte picks which. Nothing may crash or leak, and the JSON
- * printed must be valid UTF-8 without raw control characters. Build and
- * run: make fuzz; build/fuzz-form tests/fuzz/corpus-form -max_total_time=60
+ * printed must be valid UTF-8 without raw control characters, taken by a
+ * strict JSON parser (lib/jsonin). Build and run: make fuzz
+ * (FUZZ_SECONDS=60), or build/fuzz-form DIR.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <strophe.h>
 
 #include "lib/form.h"
+#include "lib/jsonin.h"
 #include "lib/out.h"
 #include "lib/text.h"
 
@@ -22,6 +24,9 @@ static xmpp_ctx_t *ctx;
 
 static void check_json(const char *s, size_t n)
 {
+    char err[256];
+    struct jv *v;
+
     for (size_t i = 0; i < n;) {
         uint32_t c;
         size_t len = utf8_decode(s + i, n - i, &c);
@@ -30,6 +35,10 @@ static void check_json(const char *s, size_t n)
             abort(); /* invalid UTF-8 or a raw control in JSON */
         i += len;
     }
+    /* and a strict parser (RFC 8259, lib/jsonin) takes it */
+    if (!(v = jsonin_parse(s, n, err, sizeof(err))))
+        abort();
+    jv_free(v);
 }
 
 static void print(const struct form *f, enum out_mode mode)

@@ -2,7 +2,8 @@
  *
  * Whatever a server sends and libstrophe parses into a stanza, the record
  * converter must not crash, and its JSON must be valid UTF-8 without raw
- * control characters. Build and run: make fuzz; build/fuzz-record -max_total_time=60
+ * control characters, taken by a strict JSON parser (lib/jsonin). Build
+ * and run: make fuzz (FUZZ_SECONDS=60), or build/fuzz-record DIR.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 
 #include <strophe.h>
 
+#include "lib/jsonin.h"
 #include "lib/out.h"
 #include "lib/record.h"
 #include "lib/text.h"
@@ -19,6 +21,9 @@ static xmpp_ctx_t *ctx;
 
 static void check_json(const char *s, size_t n)
 {
+    char err[256];
+    struct jv *v;
+
     for (size_t i = 0; i < n;) {
         uint32_t c;
         size_t len = utf8_decode(s + i, n - i, &c);
@@ -27,6 +32,10 @@ static void check_json(const char *s, size_t n)
             abort(); /* invalid UTF-8 or a raw control in JSON */
         i += len;
     }
+    /* and a strict parser (RFC 8259, lib/jsonin) takes it */
+    if (!(v = jsonin_parse(s, n, err, sizeof(err))))
+        abort();
+    jv_free(v);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
