@@ -119,6 +119,17 @@ resent() {
     figure "10000 messages, server killed twice: exit 0 in $ms ms; 0 missing; $((got - unique)) duplicates received, $again announced on stderr; peak RSS $kib KiB"
 }
 
+@test "send: through 100 ms of delay each way: 1,000 messages confirmed, exit 0" {
+    seq -f 'slow %g' 1 1000 >"$BATS_TEST_TMPDIR/in"
+    fault_proxy p --to "$XMPP_PORT" --delay 100
+    measured env STANZA_PASSWORD=alice-pw stanza send --server "127.0.0.1:$port" --ca-file "$XMPP_CA" \
+        -j "alice@$XMPP_DOMAIN" --json "bob@$XMPP_DOMAIN" <"$BATS_TEST_TMPDIR/in"
+    [ "$rc" -eq 0 ]
+    [ "$(jq '[.[] | select(.confirmed)] | length' "$BATS_TEST_TMPDIR/m.out")" -eq 1000 ]
+    [ "$ms" -ge 1000 ] # the login alone is five round trips of 200 ms
+    figure "1000 messages through a 200 ms round trip: exit 0 in $ms ms, all confirmed"
+}
+
 @test "send: a server that stops answering after the last message: exit 75 within --timeout + 1 s, never 0" {
     seq -f 'line %g' 1 2499 >"$BATS_TEST_TMPDIR/in"
     echo "the last one" >>"$BATS_TEST_TMPDIR/in"
