@@ -375,6 +375,10 @@ static int listen_run(struct listen *L)
     go_online(L);
     rc = listen_loop(L);
     exec_drain(&L->jobs, DRAIN_MS);
+    /* what still arrives while the stream closes is not ours to print
+     * (ejabberd goes on routing until it has read our </stream>) */
+    if (s->conn)
+        xmpp_handler_delete(s->conn, on_stanza);
     mam_free(&L->mam);
     return rc;
 }
