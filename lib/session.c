@@ -204,6 +204,11 @@ static void log_cb(void *ud, xmpp_log_level_t level, const char *area,
         s->auth_failed = true;
     if (starts(msg, "Cannot authenticate"))
         s->no_mechanism = true;
+    /* libstrophe's words when it has a client certificate but no password
+     * and the server offers no EXTERNAL (ejabberd's default: a listener
+     * without tls_verify); it then just closes the stream */
+    if (starts(msg, "Password hasn't been set"))
+        s->no_mechanism = s->no_external = true;
     if (starts(msg, "connection failed, error "))
         s->sock_error = atoi(msg + 25);
     if (starts(msg, "parse error"))
@@ -349,7 +354,11 @@ static void classify(struct session *s, int error, xmpp_stream_error_t *se,
     else if (s->no_mechanism)
         why(s, RC_NOPERM, "%s offers no way to log in that stanza can use%s",
             host,
-            s->acct.no_tls ? " — it may require TLS (drop --no-tls)" : "");
+            s->acct.no_tls ? " — it may require TLS (drop --no-tls)"
+            : s->no_external
+                ? " — it does not offer SASL EXTERNAL for the client "
+                  "certificate; give a password instead"
+                : "");
     else if (se) {
         s->stream_error =
             se->type < sizeof(stream_errors) / sizeof(*stream_errors)
@@ -516,7 +525,7 @@ static void configure(struct session *s)
 
 static void reset_clues(struct session *s)
 {
-    s->auth_failed = s->no_mechanism = false;
+    s->auth_failed = s->no_mechanism = s->no_external = false;
     s->tls_failed = s->tls_missing = false;
     s->sock_error = 0;
     s->stream_error = NULL;

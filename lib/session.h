@@ -46,6 +46,7 @@ struct session {
     unsigned long id_seq;
     /* clues about a failure, gathered from libstrophe's callbacks */
     bool auth_failed, no_mechanism, tls_failed, tls_missing;
+    bool no_external; /* a client certificate, no password, no EXTERNAL */
     const char *stream_error; /* its condition, after a stream error */
     int sock_error;           /* errno of a failed connect() */
     bool pin_checked;         /* --pin compared with the leaf */

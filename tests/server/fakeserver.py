@@ -13,6 +13,9 @@ Modes:
                  port file's directory); accepts any PLAIN or EXTERNAL
                  login, binds, answers every iq with a result, and says on
                  stderr what it got ("AUTH ...", "GOT N message(s)")
+  no-external    direct TLS with that certificate too; offers PLAIN only
+                 (no SASL EXTERNAL, as ejabberd without tls_verify), then
+                 waits for the client to go
 Writes its port to FILE, serves connections until killed.
 """
 import argparse
@@ -41,6 +44,7 @@ REPLIES = {
     'garbage': HEADER + b"<features><<<\x00\xff not xml",
     'proceed-stall': None,
     'impostor': None,
+    'no-external': None,
 }
 SASL = b"urn:ietf:params:xml:ns:xmpp-sasl"
 
@@ -95,6 +99,15 @@ def impostor(conn, tls):
             sys.stderr.flush()
 
 
+def no_external(conn, tls):
+    t = tls.wrap_socket(conn, server_side=True)
+    read_until(t, b'<stream:stream')
+    t.sendall(HEADER + b"<stream:features><mechanisms xmlns='" + SASL +
+              b"'><mechanism>PLAIN</mechanism></mechanisms></stream:features>")
+    while t.recv(4096):
+        pass
+
+
 def self_signed(directory):
     crt, key = (os.path.join(directory, 'impostor.' + x) for x in ('crt', 'key'))
     subprocess.run(['openssl', 'req', '-x509', '-newkey', 'ec', '-pkeyopt',
@@ -113,6 +126,8 @@ def serve(conn, mode, tls):
                 return stall(conn)
             if mode == 'impostor':
                 return impostor(conn, tls)
+            if mode == 'no-external':
+                return no_external(conn, tls)
         except (EOFError, OSError, ssl.SSLError):
             return
         data = b''
@@ -135,7 +150,7 @@ def main():
     ap.add_argument('--mode', choices=sorted(REPLIES), required=True)
     a = ap.parse_args()
     tls = None
-    if a.mode == 'impostor':
+    if a.mode in ('impostor', 'no-external'):
         tls = self_signed(os.path.dirname(os.path.abspath(a.port_file)))
     ls = socket.socket()
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
