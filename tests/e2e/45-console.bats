@@ -38,7 +38,7 @@ console() {
     [[ ${lines[0]} == ">> <iq "*'id="v1"'*'>&#10;  <query xmlns="jabber:iq:version"/>&#10;</iq>' ]]
     [[ ${lines[1]} == ">> <iq "*'id="r1"'*'><query xmlns="jabber:iq:roster"/></iq>' ]]
     # answers in the order the server sent them
-    [[ ${lines[2]} == "<< <iq "*'id="v1"'*'type="result"'*"<name>Prosody</name>"* ]]
+    [[ ${lines[2]} == "<< <iq "*'id="v1"'*'type="result"'*"<name>$SERVER_NAME</name>"* ]]
     [[ ${lines[3]} == "<< <iq "*'id="r1"'*'type="result"'*"jabber:iq:roster"* ]]
 }
 
@@ -85,7 +85,7 @@ console() {
 
 @test "console | : an error answer is exit 1 with the condition; a bounce too" {
     run -1 --separate-stderr console alice --json <<<"<iq type='get' id='e1' to='$XMPP_DOMAIN'><nothing xmlns='urn:example'/></iq>"
-    [ "$stderr" = "stanza console: iq 'e1' answered with an error: service-unavailable (cancel)" ]
+    [ "$stderr" = "stanza console: iq 'e1' answered with an error: service-unavailable (cancel)$UNHANDLED_TEXT" ]
     run -0 jq -r 'select(.dir == "in") | .error.condition' <<<"$output"
     [ "$output" = service-unavailable ]
     run -1 --separate-stderr console alice <<<"<message id='m1' type='chat' to='nobody@$XMPP_DOMAIN'><body>x</body></message>"
@@ -103,7 +103,7 @@ console() {
     [[ ${lines[0]} == ">> <message "*'type="chat"'*'><body>hello from a helper &amp; co</body></message>' ]]
     [[ ${lines[0]} == *" to=\"bob@$XMPP_DOMAIN\""* && ${lines[0]} == *' id="con'* ]]
     [[ ${lines[1]} == ">> <iq "*" to=\"$XMPP_DOMAIN\""*'><query xmlns="jabber:iq:version"/></iq>' ]]
-    [[ $output == *"<name>Prosody</name>"* ]]
+    [[ $output == *"<name>$SERVER_NAME</name>"* ]]
 }
 
 @test "console | : every helper sends the stanza it promises" {
@@ -254,7 +254,7 @@ console_tty() {
     console_tty alice
     tmux_type "/version $XMPP_DOMAIN"
     tmux_keys Enter
-    tmux_wait '<< +<name>Prosody</name>'
+    tmux_wait "<< +<name>$SERVER_NAME</name>"
     run -0 tmux_screen
     [[ $output == *"stanza> /version $XMPP_DOMAIN"* ]]
     grep -Eq "^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} >> <iq [^>]*to=\"$XMPP_DOMAIN\"" <<<"$output"

@@ -14,17 +14,96 @@ export HOME="$BATS_RUN_TMPDIR/home" XDG_CONFIG_HOME="$BATS_RUN_TMPDIR/home/.conf
 mkdir -p "$XDG_CONFIG_HOME"
 unset STANZA_JID STANZA_PASSWORD STANZA_ACCOUNT STANZA_SERVER
 
-# Starts a throwaway Prosody for this file; call from setup_file.
+# The server the suite runs against: STANZA_TEST_SERVER=prosody (default) or
+# ejabberd. server_is NAME is true when it is NAME.
+STANZA_TEST_SERVER=${STANZA_TEST_SERVER:-prosody}
+case $STANZA_TEST_SERVER in
+prosody | ejabberd) ;;
+*)
+    echo "STANZA_TEST_SERVER must be prosody or ejabberd, not '$STANZA_TEST_SERVER'" >&2
+    exit 1
+    ;;
+esac
+export STANZA_TEST_SERVER
+server_is() {
+    [ "$STANZA_TEST_SERVER" = "$1" ]
+}
+
+# What the servers say differently (tests/server/README.md, "Prosody and
+# ejabberd differ"):
+#   SERVER_NAME      the software name in version answers and the host's
+#                    disco identity
+#   UNHANDLED_TEXT   the text after "service-unavailable (cancel)" for an iq
+#                    nobody handles (to a user without such a module), and
+#   UNHANDLED_JSON   that error as stanza's JSON prints it
+if server_is ejabberd; then
+    SERVER_NAME=ejabberd
+    UNHANDLED_TEXT=": No module is handling this query"
+    UNHANDLED_JSON='{"type":"cancel","condition":"service-unavailable","text":"No module is handling this query"}'
+else
+    SERVER_NAME=Prosody
+    UNHANDLED_TEXT=
+    UNHANDLED_JSON='{"type":"cancel","condition":"service-unavailable"}'
+fi
+
+# server_dir DIR: makes DIR ready for a server. ejabberd runs as the
+# ejabberd user, which cannot reach bats's temp dirs (0700): its directory
+# is made in /tmp and DIR links to it (server_dir_remove removes both).
+server_dir() {
+    local d
+    if server_is ejabberd && [ ! -e "$1" ]; then
+        d=$(mktemp -d /tmp/stanza-ejabberd.XXXXXX) || return 1
+        ln -s "$d" "$1"
+    fi
+}
+
+server_dir_remove() {
+    if [ -L "$1" ]; then
+        rm -rf "$(readlink "$1")"
+        rm -f "$1"
+    fi
+}
+
+# Starts a throwaway server for this file in $BATS_FILE_TMPDIR/srv; call from
+# setup_file.
 start_server() {
-    "$SERVER_DIR/prosody-start" "$BATS_FILE_TMPDIR/srv" >&3 2>&1 || return 1
+    local srv=$BATS_FILE_TMPDIR/srv
+    server_dir "$srv" || return 1
+    "$SERVER_DIR/$STANZA_TEST_SERVER-start" "$srv" >&3 2>&1 || return 1
     # shellcheck disable=SC1091
-    source "$BATS_FILE_TMPDIR/srv/env"
+    source "$srv/env"
     export XMPP_DOMAIN XMPP_PORT XMPP_TLS_PORT XMPP_HTTP_PORT XMPP_CA \
         XMPP_OTHER_CA XMPP_PIN XMPP_DIR
 }
 
 stop_server() {
-    "$SERVER_DIR/prosody-stop" "$BATS_FILE_TMPDIR/srv" || true
+    "$SERVER_DIR/$STANZA_TEST_SERVER-stop" "$BATS_FILE_TMPDIR/srv" || true
+    server_dir_remove "$BATS_FILE_TMPDIR/srv"
+}
+
+# extra_server DIR [mam]: a second server of the suite's kind in DIR for
+# this test, without its message archive if "mam" is given; stopped (and DIR
+# removed) after the test.
+extra_server() {
+    local dir=$1 without=
+    server_dir "$dir" || return 1
+    echo "$dir" >>"$BATS_TEST_TMPDIR/servers"
+    if [ "${2:-}" = mam ]; then
+        without=mam
+        server_is ejabberd && without=mod_mam
+    fi
+    PROSODY_WITHOUT=$without EJABBERD_WITHOUT=$without \
+        "$SERVER_DIR/$STANZA_TEST_SERVER-start" "$dir" >/dev/null 2>&1
+}
+
+stop_extra_servers() {
+    local dir
+    [ -f "$BATS_TEST_TMPDIR/servers" ] || return 0
+    while read -r dir; do
+        "$SERVER_DIR/$STANZA_TEST_SERVER-stop" "$dir" || true
+        server_dir_remove "$dir"
+    done <"$BATS_TEST_TMPDIR/servers"
+    rm -f "$BATS_TEST_TMPDIR/servers"
 }
 
 # Background helpers (receivers, proxies, fake servers) are recorded here
@@ -45,6 +124,7 @@ kill_tracked() {
 
 teardown() {
     kill_tracked
+    stop_extra_servers
 }
 
 load_env() {
