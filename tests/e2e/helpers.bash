@@ -36,6 +36,7 @@ server_is() {
 #   UNHANDLED_TEXT   the text after "service-unavailable (cancel)" for an iq
 #                    nobody handles (to a user without such a module), and
 #   UNHANDLED_JSON   that error as stanza's JSON prints it
+# shellcheck disable=SC2034 # used by the .bats files
 if server_is ejabberd; then
     SERVER_NAME=ejabberd
     UNHANDLED_TEXT=": No module is handling this query"
