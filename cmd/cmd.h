@@ -23,6 +23,7 @@ int cmd_last(int argc, char **argv);
 int cmd_listen(int argc, char **argv);
 int cmd_ping(int argc, char **argv);
 int cmd_raw(int argc, char **argv);
+int cmd_roster(int argc, char **argv);
 int cmd_send(int argc, char **argv);
 int cmd_time(int argc, char **argv);
 int cmd_version(int argc, char **argv);

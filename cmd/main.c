@@ -27,6 +27,8 @@ static const struct cmd commands[] = {
       "print incoming stanzas; run a command for each" },
     { "ping", cmd_ping, 0, "round trip to an entity (XEP-0199)" },
     { "raw", cmd_raw, CMD_STREAMS, "send XML stanzas, print the answers" },
+    { "roster", cmd_roster, 0,
+      "contacts, subscriptions and who is online (RFC 6121)" },
     { "send", cmd_send, 0, "send messages and wait until the server confirms" },
     { "time", cmd_time, 0, "an entity's clock (XEP-0202)" },
     { "version", cmd_version, 0, "an entity's software version (XEP-0092)" },

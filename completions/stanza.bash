@@ -89,10 +89,20 @@ _stanza_first_argument() {
     esac
 }
 
+# Fills takes with the options in opts that take a value.
+_stanza_takes() {
+    local w
+    takes=()
+    for w in "${opts[@]}"; do
+        [[ $w == *= ]] && takes+=("${w%=}")
+    done
+    return 0
+}
+
 _stanza() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev='' bin name first i w opt='' val
-    local cmd shorts
-    local -a cmds opts takes plugins
+    local cmd shorts verb=''
+    local -a cmds opts takes plugins call verbs
     COMPREPLY=()
     ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
     bin=$(_stanza_bin)
@@ -101,8 +111,7 @@ _stanza() {
     if [[ $name == stanza-* ]]; then # called through a stanza-COMMAND link
         first=1
         cmd=${name#stanza-}
-        mapfile -t opts < <("$bin" --list-options </dev/null 2>/dev/null)
-        shorts=$(_stanza_shorts "$bin")
+        call=("$bin")
     else
         mapfile -t cmds < <("$bin" --list-commands </dev/null 2>/dev/null)
         if ((COMP_CWORD == 1)); then
@@ -125,15 +134,18 @@ _stanza() {
         # ask only built-ins: a plug-in may not know --list-options
         [[ " ${cmds[*]} " == *" ${COMP_WORDS[1]} "* ]] || return 0
         cmd=${COMP_WORDS[1]}
-        mapfile -t opts < <("$bin" "$cmd" --list-options </dev/null 2>/dev/null)
-        shorts=$(_stanza_shorts "$bin" "$cmd")
+        call=("$bin" "$cmd")
     fi
-    for w in "${opts[@]}"; do
-        [[ $w == *= ]] && takes+=("${w%=}")
-    done
+    mapfile -t opts < <("${call[@]}" --list-options </dev/null 2>/dev/null)
+    shorts=$(_stanza_shorts "${call[@]}")
+    # commands with subcommands (roster, presence) list them
+    mapfile -t verbs < <("${call[@]}" --list-commands </dev/null 2>/dev/null)
+    _stanza_takes
 
     # Options end at the first argument or at "--" (POSIX order): after
-    # that come recipients and message words, with nothing to offer.
+    # that come recipients and message words, with nothing to offer. The
+    # first argument of a command with subcommands is one, and its own
+    # options follow it.
     for ((i = first; i < COMP_CWORD; i++)); do
         w=${COMP_WORDS[i]}
         if [[ $w == -- ]]; then
@@ -149,6 +161,13 @@ _stanza() {
         elif _stanza_short_arg "$w"; then
             ((i++))
         elif [[ $w != -?* ]]; then
+            if [[ -z $verb && " ${verbs[*]} " == *" $w "* ]]; then
+                verb=$w
+                mapfile -t opts < <("${call[@]}" "$verb" --list-options </dev/null 2>/dev/null)
+                shorts=$(_stanza_shorts "${call[@]}" "$verb")
+                _stanza_takes
+                continue
+            fi
             return 0
         fi
     done
@@ -172,6 +191,8 @@ _stanza() {
 
     if [[ $cur == -* ]]; then
         mapfile -t COMPREPLY < <(compgen -W "${opts[*]%=}" -- "$cur")
+    elif ((${#verbs[@]})) && [[ -z $verb ]]; then
+        mapfile -t COMPREPLY < <(compgen -W "${verbs[*]}" -- "$cur")
     else
         _stanza_first_argument "$cmd" "$cur"
     fi

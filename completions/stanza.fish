@@ -64,9 +64,14 @@ function __stanza_complete
     # so they come from the command's --help ("  -c, --count <n>").
     set -l shorts ($call --help </dev/null 2>/dev/null |
         string replace -r -f -- '^ *(-[[:alnum:]]), --[[:alnum:]-]* <.*' '$1')
+    # commands with subcommands (roster, presence) list them
+    set -l verbs ($call --list-commands </dev/null 2>/dev/null)
+    set -l verb
 
     # Options end at the first argument or at "--" (POSIX order): after that
-    # come recipients and message words, with nothing to offer.
+    # come recipients and message words, with nothing to offer. The first
+    # argument of a command with subcommands is one, and its own options
+    # follow it.
     set -l i $first
     while test $i -le (count $words)
         set -l w $words[$i]
@@ -78,7 +83,16 @@ function __stanza_complete
         else if contains -- $w $shorts
             set i (math $i + 1)
         else if not string match -q -- '-?*' $w
-            return
+            if test -z "$verb"; and contains -- $w $verbs
+                set verb $w
+                set call $call $verb
+                set opts ($call --list-options </dev/null 2>/dev/null)
+                set takes (string match -- '*=' $opts | string replace -- '=' '')
+                set shorts ($call --help </dev/null 2>/dev/null |
+                    string replace -r -f -- '^ *(-[[:alnum:]]), --[[:alnum:]-]* <.*' '$1')
+            else
+                return
+            end
         end
         set i (math $i + 1)
     end
@@ -122,6 +136,8 @@ function __stanza_complete
 
     if string match -q -- '-*' $cur
         string replace -- '=' '' $opts
+    else if set -q verbs[1]; and test -z "$verb"
+        printf '%s\n' $verbs
     end
 end
 

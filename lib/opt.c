@@ -135,6 +135,21 @@ static int parse_choice(const struct opt *o, const char *s)
     return RC_USAGE;
 }
 
+static int list_add(struct opt_list *l, const char *arg)
+{
+    if (!(l->v = realloc(l->v, (l->n + 1) * sizeof(*l->v))))
+        abort();
+    l->v[l->n++] = arg;
+    return 0;
+}
+
+void opt_list_free(struct opt_list *l)
+{
+    free(l->v);
+    l->v = NULL;
+    l->n = 0;
+}
+
 static int apply(const struct opt *o, const char *arg)
 {
     switch (o->type) {
@@ -156,6 +171,8 @@ static int apply(const struct opt *o, const char *arg)
         return 0;
     case OPT_T_CHOICE:
         return parse_choice(o, arg);
+    case OPT_T_LIST:
+        return list_add(o->value, arg);
     case OPT_T_END:
         break;
     }

@@ -3,6 +3,7 @@
 #define STANZA_LIB_OPT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum opt_type {
     OPT_T_END,
@@ -13,7 +14,17 @@ enum opt_type {
     OPT_T_SECONDS, /* long *: seconds (decimals allowed), stored in ms */
     OPT_T_SETINT,  /* int *: set to defval (--json sets the output mode) */
     OPT_T_CHOICE,  /* int *: index of the argument in choices[] */
+    OPT_T_LIST,    /* struct opt_list *: every argument, in order */
 };
+
+/* The arguments of a repeatable option (--group a --group b); the strings
+ * are borrowed from argv, the array is freed with opt_list_free(). */
+struct opt_list {
+    const char **v;
+    size_t n;
+};
+
+void opt_list_free(struct opt_list *l);
 
 #define OPT_F_COMMON 1u /* listed under "Common options" in --help */
 #define OPT_F_HIDDEN 2u /* not listed in --help */
@@ -57,6 +68,10 @@ struct opt {
 #define OPT_CHOICE(s, l, v, a, c, h)                     \
     {                                                    \
         OPT_T_CHOICE, (s), (l), (v), (a), (h), 0, (c), 0 \
+    }
+#define OPT_LIST(s, l, v, a, h)                         \
+    {                                                   \
+        OPT_T_LIST, (s), (l), (v), (a), (h), 0, NULL, 0 \
     }
 #define OPT_END()                                        \
     {                                                    \

@@ -561,6 +561,17 @@ int session_connect(struct session *s)
     return s->rc = rc;
 }
 
+int session_open(struct session *s, bool streaming)
+{
+    int rc;
+
+    if ((rc = session_start(s, streaming)) != RC_OK)
+        return rc;
+    if ((rc = session_connect(s)) != RC_OK)
+        return session_report(s);
+    return RC_OK;
+}
+
 /* libstrophe answers malformed XML with a stream error but keeps waiting
  * for the server to close: we close now. */
 static int bad_xml(struct session *s)

@@ -61,6 +61,9 @@ int session_start(struct session *s, bool streaming);
  */
 int session_connect(struct session *s);
 
+/* session_start() then session_connect(); a failure is printed. */
+int session_open(struct session *s, bool streaming);
+
 /*
  * Runs the event loop until @done(@arg) is true (RC_OK), the deadline
  * passes (RC_TEMPFAIL), the connection goes down (its code), or a signal

@@ -38,4 +38,8 @@ int text_check_input(const char *what, size_t index, const char *s, size_t max);
  */
 void text_put_safe(FILE *f, const char *s, bool keep_nl);
 
+/* Columns @s takes once written by text_put_safe(): one per character
+ * (wide and combining characters are not told apart). */
+size_t text_width(const char *s);
+
 #endif

@@ -298,3 +298,40 @@ complete -C '$1'" | cut -f1
     complete_words stanza iq jabber:iq:v
     expect jabber:iq:version
 }
+
+@test "bash: stanza roster <TAB> offers the subcommands, then each one's options" {
+    complete_words stanza roster ''
+    expect $(stanza roster --list-commands)
+    complete_words stanza roster a
+    expect add approve
+    complete_words stanza roster --json -a work un
+    expect unsubscribe
+    complete_words stanza roster add --na
+    expect --name
+    complete_words stanza roster list --pre
+    expect --presence
+    # add does not take --presence; nothing after the JID
+    complete_words stanza roster add --pre
+    expect
+    complete_words stanza roster add --name Bob bob@example.org --gr
+    expect
+    complete_words stanza-roster im
+    expect import
+    complete_words stanza-roster subscribe --mes
+    expect --message
+}
+
+@test "zsh, fish: stanza roster offers the subcommands and their options" {
+    if command -v zsh >/dev/null; then
+        run -0 zsh_complete stanza roster a
+        [ "$output" = $'add\napprove' ]
+        run -0 zsh_complete stanza roster --json add --gr
+        [ "$output" = --group ]
+    fi
+    if command -v fish >/dev/null; then
+        run -0 fish_complete 'stanza roster a'
+        [ "$output" = $'add\napprove' ]
+        run -0 fish_complete 'stanza roster add --gr'
+        [ "$output" = --group ]
+    fi
+}

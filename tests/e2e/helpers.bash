@@ -89,3 +89,18 @@ recv_wait() {
 recv_out() {
     cat "$BATS_TEST_TMPDIR/$1.out"
 }
+
+# as_user USER COMMAND ARGS...: stanza as USER (alice, bob, carol, admin)
+as_user() {
+    local user=$1 cmd=$2
+    shift 2
+    STANZA_PASSWORD=$user-pw stanza "$cmd" --server "127.0.0.1:$XMPP_PORT" \
+        --ca-file "$XMPP_CA" -j "$user@$XMPP_DOMAIN" "$@"
+}
+
+# roster_of USER: USER's roster as an independent client (slixmpp) gets it,
+# one JSON array sorted by JID (tests/server/roster.py)
+roster_of() {
+    /usr/bin/python3 "$SERVER_DIR/roster.py" --jid "$1@$XMPP_DOMAIN" \
+        --password "$1-pw" --port "$XMPP_PORT" --ca "$XMPP_CA" 3>&-
+}
