@@ -18,18 +18,11 @@
 
 struct rctx;
 
-/* Options a verb takes besides the common ones. */
-#define V_PRESENCE 1u /* --presence, --wait */
-#define V_ITEM     2u /* --name, --group */
-#define V_MESSAGE  4u /* --message */
-#define V_DRY_RUN  8u /* --dry-run */
-
+/* What a subcommand does; its name, synopsis and options are in
+ * verb_opts[], at the same index. */
 struct verb {
     const char *name;
-    const char *cmd;   /* for messages: "roster add" */
-    const char *usage; /* its synopsis */
-    int min, max;      /* arguments */
-    unsigned opts;
+    int min, max;                              /* arguments; -1: any number */
     int (*check)(struct rctx *c, char **argv); /* before connecting */
     int (*run)(struct rctx *c, char **argv);
 };
@@ -628,103 +621,50 @@ static int do_import(struct rctx *c, char **argv)
 
 /* --- dispatch ------------------------------------------------------------ */
 
+static const char *const o_list[] = { "presence", "wait", NULL };
+static const char *const o_add[] = { "name", "group", NULL };
+static const char *const o_subscribe[] = { "name", "group", "message", NULL };
+static const char *const o_import[] = { "dry-run", NULL };
+
+static const struct opt_verb verb_opts[] = {
+    { "list", "stanza roster [list] [options]", o_list },
+    { "add", "stanza roster add [options] <jid>", o_add },
+    { "remove", "stanza roster remove [options] <jid>", NULL },
+    { "rename", "stanza roster rename [options] <jid> <name>", NULL },
+    { "group", "stanza roster group [options] <jid> [<group>...]", NULL },
+    { "subscribe", "stanza roster subscribe [options] <jid>", o_subscribe },
+    { "unsubscribe", "stanza roster unsubscribe [options] <jid>", NULL },
+    { "approve", "stanza roster approve [options] <jid>", NULL },
+    { "deny", "stanza roster deny [options] <jid>", NULL },
+    { "pending", "stanza roster pending [options]", NULL },
+    { "export", "stanza roster export [options]", NULL },
+    { "import", "stanza roster import [options] <file>", o_import },
+};
+
 static const struct verb verbs[] = {
-    { "list", "roster list", "stanza roster [list] [options]", 0, 0, V_PRESENCE,
-      NULL, do_list },
-    { "add", "roster add", "stanza roster add [options] <jid>", 1, 1, V_ITEM,
-      check_item, do_add },
-    { "remove", "roster remove", "stanza roster remove [options] <jid>", 1, 1,
-      0, check_jid, do_remove },
-    { "rename", "roster rename", "stanza roster rename [options] <jid> <name>",
-      2, 2, 0, check_rename, do_rename },
-    { "group", "roster group",
-      "stanza roster group [options] <jid> [<group>...]", 1, -1, 0, check_group,
-      do_group },
-    { "subscribe", "roster subscribe",
-      "stanza roster subscribe [options] <jid>", 1, 1, V_ITEM | V_MESSAGE,
-      check_item, do_subscribe },
-    { "unsubscribe", "roster unsubscribe",
-      "stanza roster unsubscribe [options] <jid>", 1, 1, 0, check_jid,
-      do_unsubscribe },
-    { "approve", "roster approve", "stanza roster approve [options] <jid>", 1,
-      1, 0, check_jid, do_approve },
-    { "deny", "roster deny", "stanza roster deny [options] <jid>", 1, 1, 0,
-      check_jid, do_deny },
-    { "pending", "roster pending", "stanza roster pending [options]", 0, 0, 0,
-      NULL, do_pending },
-    { "export", "roster export", "stanza roster export [options]", 0, 0, 0,
-      NULL, do_export },
-    { "import", "roster import", "stanza roster import [options] <file>", 1, 1,
-      V_DRY_RUN, check_import, do_import },
+    { "list", 0, 0, NULL, do_list },
+    { "add", 1, 1, check_item, do_add },
+    { "remove", 1, 1, check_jid, do_remove },
+    { "rename", 2, 2, check_rename, do_rename },
+    { "group", 1, -1, check_group, do_group },
+    { "subscribe", 1, 1, check_item, do_subscribe },
+    { "unsubscribe", 1, 1, check_jid, do_unsubscribe },
+    { "approve", 1, 1, check_jid, do_approve },
+    { "deny", 1, 1, check_jid, do_deny },
+    { "pending", 0, 0, NULL, do_pending },
+    { "export", 0, 0, NULL, do_export },
+    { "import", 1, 1, check_import, do_import },
 };
 
 #define NVERBS (sizeof(verbs) / sizeof(*verbs))
+_Static_assert(NVERBS == sizeof(verb_opts) / sizeof(*verb_opts),
+               "one verb_opts[] row per verb");
 
-static const struct verb *find_verb(const char *name)
-{
-    for (size_t i = 0; i < NVERBS; i++)
-        if (strcmp(verbs[i].name, name) == 0)
-            return &verbs[i];
-    return NULL;
-}
-
-#define MAX_OPTS 48
-
-/* The options @c->v takes (all with @c->v NULL), then the common ones. */
-static void build_opts(struct rctx *c, struct opt *opts)
-{
-    const struct opt own[] = {
-        OPT_BOOL(0, "presence", &c->presence,
-                 "also show each contact's online resources"),
-        OPT_SECONDS(0, "wait", &c->wait_ms,
-                    "with --presence: wait this long for contacts' presence "
-                    "(default 1)"),
-        OPT_STRING(0, "name", &c->name, "name",
-                   "the contact's name ('' removes it)"),
-        OPT_LIST(0, "group", &c->groups, "group",
-                 "put the contact in this group (repeatable)"),
-        OPT_STRING(0, "message", &c->message, "text",
-                   "text sent with the request"),
-        OPT_BOOL('n', "dry-run", &c->dry_run,
-                 "say what would change; change nothing"),
-        OPT_COMMON(&c->s.opt),
-        OPT_END(),
-    };
-    static const unsigned need[] = { V_PRESENCE, V_PRESENCE, V_ITEM,
-                                     V_ITEM,     V_MESSAGE,  V_DRY_RUN };
-    size_t n = 0;
-
-    for (size_t i = 0; own[i].type != OPT_T_END && n < MAX_OPTS - 1; i++)
-        if (i >= sizeof(need) / sizeof(*need) || !c->v ||
-            (c->v->opts & need[i]))
-            opts[n++] = own[i];
-    opts[n] = (struct opt)OPT_END();
-}
-
-/* An option given before the subcommand that it does not take. */
-static const char *stray_option(const struct rctx *c)
-{
-    unsigned o = c->v->opts;
-
-    if (!(o & V_PRESENCE) && (c->presence || c->wait_ms >= 0))
-        return c->presence ? "--presence" : "--wait";
-    if (!(o & V_ITEM) && (c->name || c->groups.n))
-        return c->name ? "--name" : "--group";
-    if (!(o & V_MESSAGE) && c->message)
-        return "--message";
-    if (!(o & V_DRY_RUN) && c->dry_run)
-        return "--dry-run";
-    return NULL;
-}
-
-static int check_usage(struct rctx *c, int argc, char **argv,
-                       const char *const *usage)
+static int check_usage(struct rctx *c, int argc, char **argv)
 {
     const struct verb *v = c->v;
-    const char *stray = stray_option(c);
+    const char *const usage[] = { verb_opts[v - verbs].usage, NULL };
 
-    if (stray)
-        return opt_usage_error(usage, "'%s' does not take %s", v->cmd, stray);
     if (argc < v->min)
         return opt_usage_error(usage, "%s",
                                v->min == 1 ? "expected a <jid>"
@@ -733,53 +673,35 @@ static int check_usage(struct rctx *c, int argc, char **argv,
         return opt_usage_error(usage, "unexpected argument '%s'", argv[v->max]);
     if (c->s.opt.output == OUT_XML && strcmp(v->name, "list"))
         return opt_usage_error(usage, "--xml is for 'roster list' only");
-    if (c->wait_ms < 0)
-        c->wait_ms = DEFAULT_WAIT_MS;
     return RC_OK;
-}
-
-/* Options may come before the subcommand (stanza roster --json add) and
- * after it; those after it are the subcommand's own. */
-static int parse(struct rctx *c, int argc, char **argv)
-{
-    static const char *all[NVERBS + 1];
-    static char prog[64];
-    const char *one[2] = { NULL, NULL };
-    struct opt opts[MAX_OPTS];
-
-    for (size_t i = 0; i < NVERBS; i++)
-        all[i] = verbs[i].usage;
-    build_opts(c, opts);
-    if ((argc = opt_parse(argc, argv, opts, all)) < 0)
-        return -1;
-    if (argc == 0 || !(c->v = find_verb(argv[0]))) {
-        c->v = &verbs[0];
-        if (argc > 0)
-            return opt_usage_error(all, "unknown subcommand '%s'", argv[0]), -1;
-        return check_usage(c, 0, argv, all) ? -1 : 0;
-    }
-    snprintf(prog, sizeof(prog), "stanza %s", c->v->cmd);
-    err_set_prog(prog);
-    c->s.cmd = c->v->cmd;
-    one[0] = c->v->usage;
-    build_opts(c, opts);
-    if ((argc = opt_parse(argc, argv, opts, one)) < 0)
-        return -1;
-    return check_usage(c, argc, argv, one) ? -1 : argc;
 }
 
 int cmd_roster(int argc, char **argv)
 {
-    struct rctx c = { .wait_ms = -1 };
-    int rc = RC_USAGE;
+    struct rctx c = { .wait_ms = DEFAULT_WAIT_MS };
+    int rc = RC_USAGE, v;
 
-    if (argc == 2 && !strcmp(argv[1], "--list-commands")) { /* completion */
-        for (size_t i = 0; i < NVERBS; i++)
-            printf("%s\n", verbs[i].name);
-        return RC_OK;
-    }
     session_init(&c.s, "roster");
-    if ((argc = parse(&c, argc, argv)) >= 0 &&
+    const struct opt opts[] = {
+        OPT_BOOL(0, "presence", &c.presence,
+                 "also show each contact's online resources"),
+        OPT_SECONDS(0, "wait", &c.wait_ms,
+                    "with --presence: wait this long for contacts' presence "
+                    "(default 1)"),
+        OPT_STRING(0, "name", &c.name, "name",
+                   "the contact's name ('' removes it)"),
+        OPT_LIST(0, "group", &c.groups, "group",
+                 "put the contact in this group (repeatable)"),
+        OPT_STRING(0, "message", &c.message, "text",
+                   "text sent with the request"),
+        OPT_BOOL('n', "dry-run", &c.dry_run,
+                 "say what would change; change nothing"),
+        OPT_COMMON(&c.s.opt),
+        OPT_END(),
+    };
+    if ((argc = opt_parse_verbs(argc, argv, opts, verb_opts, NVERBS, 0, &v)) >=
+            0 &&
+        (c.v = &verbs[v]) && check_usage(&c, argc, argv) == RC_OK &&
         (!c.v->check || (rc = c.v->check(&c, argv)) == RC_OK)) {
         c.s.no_sm = true; /* short-lived: no acks owed on closing */
         if ((rc = session_open(&c.s, false)) == RC_OK)

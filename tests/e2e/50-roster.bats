@@ -113,7 +113,7 @@ item_of() { # USER JID
     run -64 --separate-stderr stanza roster frobnicate
     [[ $stderr == "stanza roster: unknown subcommand 'frobnicate'"* ]]
     run -64 --separate-stderr stanza roster --presence add "x@$d"
-    [[ $stderr == "stanza roster add: 'roster add' does not take --presence"* ]]
+    [[ $stderr == "stanza roster add: 'add' does not take --presence"* ]]
     run -64 stanza roster add --presence "x@$d"
     run -64 stanza roster rename "x@$d"
     run -64 stanza roster remove "x@$d" "y@$d"
