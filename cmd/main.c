@@ -26,6 +26,8 @@ static const struct cmd commands[] = {
     { "listen", cmd_listen, CMD_STREAMS,
       "print incoming stanzas; run a command for each" },
     { "ping", cmd_ping, 0, "round trip to an entity (XEP-0199)" },
+    { "presence", cmd_presence, CMD_STREAMS,
+      "hold a presence (show, status); a contact's presence" },
     { "raw", cmd_raw, CMD_STREAMS, "send XML stanzas, print the answers" },
     { "roster", cmd_roster, 0,
       "contacts, subscriptions and who is online (RFC 6121)" },

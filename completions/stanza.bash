@@ -69,7 +69,7 @@ _stanza_value() {
         esac
         ;;
     --kind) words='any message presence iq' ;;
-    --presence-show) words='available away chat dnd xa' ;;
+    --presence-show | --show) words='available away chat dnd xa' ;;
     -a | --account) words=$(_stanza_accounts) ;;
     esac
     mapfile -t COMPREPLY < <(compgen -W "$words" -- "$2")

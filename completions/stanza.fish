@@ -124,7 +124,7 @@ function __stanza_complete
                 end
             case --kind
                 printf "$prefix%s\n" any message presence iq
-            case --presence-show
+            case --presence-show --show
                 printf "$prefix%s\n" available away chat dnd xa
             case -a --account
                 for a in (__stanza_accounts)

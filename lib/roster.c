@@ -27,6 +27,27 @@ static char *text_of(xmpp_stanza_t *el)
                                                    : NULL);
 }
 
+static void res_free(struct roster_res *x)
+{
+    free(x->jid);
+    free(x->resource);
+    free(x->show);
+    free(x->status);
+}
+
+/* Drops every resource but @jid's. */
+static void keep_res(struct roster_item *it, const char *jid)
+{
+    size_t k = 0;
+
+    for (size_t i = 0; i < it->nres; i++)
+        if (jid_equal(it->res[i].jid, jid))
+            it->res[k++] = it->res[i];
+        else
+            res_free(&it->res[i]);
+    it->nres = k;
+}
+
 static void item_free(struct roster_item *it)
 {
     free(it->jid);
@@ -36,12 +57,8 @@ static void item_free(struct roster_item *it)
     for (size_t i = 0; i < it->ngroups; i++)
         free(it->groups[i]);
     free(it->groups);
-    for (size_t i = 0; i < it->nres; i++) {
-        free(it->res[i].jid);
-        free(it->res[i].resource);
-        free(it->res[i].show);
-        free(it->res[i].status);
-    }
+    for (size_t i = 0; i < it->nres; i++)
+        res_free(&it->res[i]);
     free(it->res);
     memset(it, 0, sizeof(*it));
 }
@@ -134,6 +151,23 @@ struct roster_item *roster_find(const struct roster *r, const char *jid)
     return NULL;
 }
 
+void roster_keep_only(struct roster *r, const char *jid)
+{
+    size_t k = 0;
+
+    for (size_t i = 0; i < r->n; i++) {
+        if (!jid_bare_equal(r->items[i].jid, jid)) {
+            item_free(&r->items[i]);
+            continue;
+        }
+        r->items[k] = r->items[i];
+        if (strchr(jid, '/'))
+            keep_res(&r->items[k], jid);
+        k++;
+    }
+    r->n = k;
+}
+
 bool roster_sees(const struct roster_item *it)
 {
     return !strcmp(it->subscription, "to") || !strcmp(it->subscription, "both");
@@ -179,10 +213,7 @@ static void drop_res(struct roster_item *it, const char *from)
             i++;
             continue;
         }
-        free(x->jid);
-        free(x->resource);
-        free(x->show);
-        free(x->status);
+        res_free(x);
         memmove(x, x + 1, (--it->nres - i) * sizeof(*x));
     }
 }

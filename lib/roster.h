@@ -91,6 +91,10 @@ int roster_send_presence(struct session *s, const char *jid, const char *type,
  */
 int roster_presence(struct session *s, struct roster *r, long wait_ms);
 
+/* Keeps only the item of @jid's bare JID and, if @jid has a resource,
+ * only that resource of it. */
+void roster_keep_only(struct roster *r, const char *jid);
+
 /* True if @it's presence comes to us (subscription to or both). */
 bool roster_sees(const struct roster_item *it);
 

@@ -335,3 +335,20 @@ complete -C '$1'" | cut -f1
         [ "$output" = --group ]
     fi
 }
+
+@test "bash, zsh, fish: stanza presence set --show <TAB> offers the shows" {
+    complete_words stanza presence ''
+    expect set get
+    complete_words stanza presence set --show ''
+    expect available away chat dnd xa
+    complete_words stanza presence --json get --w
+    expect --wait
+    if command -v zsh >/dev/null; then
+        run -0 zsh_complete stanza presence set --show d
+        [ "$output" = dnd ]
+    fi
+    if command -v fish >/dev/null; then
+        run -0 fish_complete 'stanza presence set --show d'
+        [ "$output" = dnd ]
+    fi
+}
