@@ -78,7 +78,9 @@ hold() {
     [ "$(jq -c '[.show, .priority]' "$BATS_TEST_TMPDIR/laptop.json")" = '["available",-1]' ]
     pid=$(cat "$BATS_TEST_TMPDIR/laptop.pid")
     kill -TERM "$pid"
-    run -143 wait "$pid"
+    rc=0
+    wait "$pid" || rc=$?
+    [ "$rc" -eq 143 ]
     run -0 presence_of alice
     [ "$(jq -c 'map(.type)' <<<"$output")" = '["unavailable"]' ]
 }
