@@ -69,6 +69,7 @@ _stanza_value() {
         esac
         ;;
     --kind) words='any message presence iq' ;;
+    --chat-state) words='active composing paused inactive gone' ;;
     --presence-show | --show) words='available away chat dnd xa' ;;
     -a | --account) words=$(_stanza_accounts) ;;
     esac

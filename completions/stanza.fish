@@ -124,6 +124,8 @@ function __stanza_complete
                 end
             case --kind
                 printf "$prefix%s\n" any message presence iq
+            case --chat-state
+                printf "$prefix%s\n" active composing paused inactive gone
             case --presence-show --show
                 printf "$prefix%s\n" available away chat dnd xa
             case -a --account

@@ -17,6 +17,9 @@ xmpp_stanza_t *stanza_message(xmpp_ctx_t *ctx, const char *to, const char *type,
                               const char *id, const char *body,
                               const char *subject, const char *thread);
 
+/* Adds <@name xmlns='@ns'/> (no xmlns if @ns is NULL) to @parent. */
+void stanza_add_empty(xmpp_stanza_t *parent, const char *name, const char *ns);
+
 /* Adds <@name>@text</@name> to @parent. */
 void stanza_add_text(xmpp_stanza_t *parent, const char *name, const char *text);
 

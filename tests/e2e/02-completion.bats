@@ -352,3 +352,18 @@ complete -C '$1'" | cut -f1
         [ "$output" = dnd ]
     fi
 }
+
+@test "bash, zsh, fish: stanza send --chat-state <TAB> offers the states" {
+    complete_words stanza send --chat-state ''
+    expect active composing paused inactive gone
+    complete_words stanza send --rec
+    expect --receipt
+    if command -v zsh >/dev/null; then
+        run -0 zsh_complete stanza send --chat-state p
+        [ "$output" = paused ]
+    fi
+    if command -v fish >/dev/null; then
+        run -0 fish_complete 'stanza send --chat-state p'
+        [ "$output" = paused ]
+    fi
+}
