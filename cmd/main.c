@@ -19,6 +19,7 @@
 
 static const struct cmd commands[] = {
     /* sorted; a test checks */
+    { "block", cmd_block, 0, "block JIDs, list the blocked ones (XEP-0191)" },
     { "iq", cmd_iq, CMD_STREAMS,
       "send an iq query by namespace, print the answer" },
     { "last", cmd_last, 0,
@@ -33,6 +34,7 @@ static const struct cmd commands[] = {
       "contacts, subscriptions and who is online (RFC 6121)" },
     { "send", cmd_send, 0, "send messages and wait until the server confirms" },
     { "time", cmd_time, 0, "an entity's clock (XEP-0202)" },
+    { "unblock", cmd_unblock, 0, "unblock JIDs (XEP-0191)" },
     { "version", cmd_version, 0, "an entity's software version (XEP-0092)" },
 };
 

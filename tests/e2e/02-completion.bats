@@ -367,3 +367,12 @@ complete -C '$1'" | cut -f1
         [ "$output" = paused ]
     fi
 }
+
+@test "bash: stanza bl<TAB> offers block; block --l<TAB> offers --list" {
+    complete_words stanza bl
+    expect block
+    complete_words stanza block --l
+    expect --list
+    complete_words stanza unblock --a
+    expect --all --account
+}
