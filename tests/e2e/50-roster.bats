@@ -194,6 +194,15 @@ item_of() { # USER JID
     [ $(( ($(date +%s%N) - start) / 1000000 )) -lt 3000 ]
 }
 
+@test "roster list --presence, pending: offline messages stay in storage" {
+    run -0 as_user bob send "carol@$d" 'while you were out'
+    run -0 as_user carol roster list --presence
+    run -0 as_user carol roster pending
+    recv_start carol 1
+    recv_wait carol
+    [ "$(jq -c '[.body, (.delay != null)]' <<<"$(recv_out carol)")" = '["while you were out",true]' ]
+}
+
 @test "roster deny: a request refused, nothing subscribed" {
     run -0 as_user carol roster subscribe "alice@$d"
     run -0 as_alice roster pending --json
