@@ -99,11 +99,11 @@ static int cmp_str(const void *a, const void *b)
  * array (the strings are borrowed from @reply). */
 static const char **blocked(xmpp_stanza_t *reply, size_t *n)
 {
-    xmpp_stanza_t *list = xmpp_stanza_get_child_by_ns(reply, NS_BLOCKING);
+    xmpp_stanza_t *bl = xmpp_stanza_get_child_by_ns(reply, NS_BLOCKING);
     const char **v = NULL;
 
     *n = 0;
-    for (xmpp_stanza_t *c = list ? xmpp_stanza_get_children(list) : NULL; c;
+    for (xmpp_stanza_t *c = bl ? xmpp_stanza_get_children(bl) : NULL; c;
          c = xmpp_stanza_get_next(c)) {
         const char *name = xmpp_stanza_get_name(c);
         const char *jid = xmpp_stanza_get_attribute(c, "jid");

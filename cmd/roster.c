@@ -46,10 +46,10 @@ static int check_bare(const char *jid)
 {
     const char *why;
     struct jid *j = jid_parse(jid, &why);
-    bool full = j && j->resource;
+    bool valid = j != NULL, full = j && j->resource;
 
     jid_free(j);
-    if (!j)
+    if (!valid)
         return fail(RC_DATAERR, "invalid JID '%s': %s — nothing was sent", jid,
                     why);
     if (full)

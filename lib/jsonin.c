@@ -163,7 +163,7 @@ static size_t put_utf8(char *out, uint32_t c)
 /* \uXXXX, a surrogate pair taken whole; p->pos is after the 'u'. */
 static bool unicode_escape(struct parser *p, uint32_t *cp)
 {
-    int hi, lo;
+    int hi;
 
     if (p->len - p->pos < 4 || (hi = hex4(p->s + p->pos)) < 0)
         return error(p, "expected four hex digits after \\u");
@@ -171,6 +171,8 @@ static bool unicode_escape(struct parser *p, uint32_t *cp)
     if (hi >= 0xdc00 && hi <= 0xdfff)
         return error(p, "lone low surrogate in \\u escape");
     if (hi >= 0xd800 && hi <= 0xdbff) {
+        int lo;
+
         if (p->len - p->pos < 6 || p->s[p->pos] != '\\' ||
             p->s[p->pos + 1] != 'u' || (lo = hex4(p->s + p->pos + 2)) < 0 ||
             lo < 0xdc00 || lo > 0xdfff)

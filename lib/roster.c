@@ -498,7 +498,7 @@ char *roster_presence_text(const struct roster_item *it)
     char *s;
 
     if (!it->nres)
-        return dup_or_null("offline");
+        return roster_sees(it) ? dup_or_null("offline") : NULL;
     if (!(parts = calloc(it->nres, sizeof(char *))))
         abort();
     for (size_t i = 0; i < it->nres; i++) {
@@ -518,14 +518,15 @@ char *roster_presence_text(const struct roster_item *it)
 
 void roster_print_presence(struct out *o, const struct roster_item *it)
 {
-    char *text;
-
     if (o->mode != OUT_JSON) {
-        text = roster_presence_text(it);
+        char *text = roster_presence_text(it);
+
         out_col(o, NULL, text, 0);
         free(text);
         return;
     }
+    if (!it->nres && !roster_sees(it))
+        return; /* unknown: its presence does not come to us */
     out_bool(o, "online", NULL, it->nres > 0);
     out_list_begin(o, "resources");
     for (size_t i = 0; i < it->nres; i++) {

@@ -101,11 +101,13 @@ bool roster_sees(const struct roster_item *it);
 /*
  * Prints the presence of @it. JSON: "online" and "resources" [{"jid",
  * "resource", "show", "status", "priority"}]; text: one cell, each
- * resource as RESOURCE SHOW "STATUS", or "offline".
+ * resource as RESOURCE SHOW "STATUS", or "offline". Nothing (JSON), "-"
+ * (text) for a contact whose presence does not come to us.
  */
 void roster_print_presence(struct out *o, const struct roster_item *it);
 
-/* The text cell of roster_print_presence(); the caller frees it. */
+/* The text cell of roster_print_presence() (NULL: unknown); the caller
+ * frees it. */
 char *roster_presence_text(const struct roster_item *it);
 
 /* The groups joined by ", " (NULL if none); the caller frees it. */
