@@ -7,7 +7,7 @@ DESTDIR  ?=
 BUILD    ?= build
 CC       ?= cc
 
-PKGS      = libstrophe libcrypto expat
+PKGS      = libstrophe libcrypto expat libedit
 WARN      = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wformat=2 -Wvla -Werror
 CFLAGS   ?= -O2 -g

@@ -19,6 +19,9 @@ struct cmd {
 };
 
 int cmd_block(int argc, char **argv);
+int cmd_command(int argc, char **argv);
+int cmd_console(int argc, char **argv);
+int cmd_disco(int argc, char **argv);
 int cmd_iq(int argc, char **argv);
 int cmd_last(int argc, char **argv);
 int cmd_listen(int argc, char **argv);

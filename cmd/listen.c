@@ -9,6 +9,7 @@
 #include "lib/err.h"
 #include "lib/exec.h"
 #include "lib/jid.h"
+#include "lib/mam.h"
 #include "lib/opt.h"
 #include "lib/rc.h"
 #include "lib/record.h"
@@ -17,9 +18,8 @@
 #include "lib/stanza.h"
 #include "lib/text.h"
 
-#define RECONNECT_FIRST_MS 500
-#define RECONNECT_MAX_MS   60000
-#define DRAIN_MS           5000
+#define DRAIN_MS     5000
+#define KEEPALIVE_MS 60000
 
 static const char *const listen_usage[] = {
     "stanza listen [options]",
@@ -47,6 +47,7 @@ struct listen {
     const char *version_name;
     long seen; /* stanzas that matched */
     struct execq jobs;
+    struct mam mam; /* what we saw of the archive, to catch up */
 };
 
 static bool from_matches(const char *want, const char *from)
@@ -143,17 +144,36 @@ static void run_exec(struct listen *L, xmpp_stanza_t *st)
     free(rec);
 }
 
-static int on_stanza(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
+static void deliver(struct listen *L, xmpp_stanza_t *st)
 {
-    struct listen *L = ud;
-
-    (void)conn;
     if ((L->count && L->seen >= L->count) || !matches(L, st))
-        return 1;
+        return;
     L->seen++;
     record_print(&L->s->out, st);
     if (L->exec)
         run_exec(L, st);
+}
+
+static int on_stanza(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
+{
+    struct listen *L = ud;
+    xmpp_stanza_t *archived;
+
+    (void)conn;
+    if (session_own_reply(L->s, st))
+        return 1; /* keepalive and archive answers are ours, not news */
+    switch (mam_take(&L->mam, st, &archived)) {
+    case MAM_LIVE:
+        deliver(L, st);
+        break;
+    case MAM_RESULT:
+        deliver(L, archived);
+        xmpp_stanza_release(archived);
+        break;
+    case MAM_DUPLICATE:
+    case MAM_OTHER:
+        break;
+    }
     return 1;
 }
 
@@ -251,6 +271,9 @@ static void go_online(struct listen *L)
     respond_install(s, L->version_name);
     xmpp_handler_add(s->conn, on_stanza, NULL, NULL, NULL, L);
     send_presence(L);
+    /* after the presence: Prosody sends no offline messages to a client
+     * that has asked the archive */
+    mam_online(&L->mam);
 }
 
 static bool stop_now(void *arg)
@@ -263,43 +286,63 @@ static bool stop_now(void *arg)
     return (L->count && L->seen >= L->count) || out_error(&L->s->out);
 }
 
-#define UNTIL_PASSED (-1)
-
-/* Returns RC_OK once online again, UNTIL_PASSED, or an exit code. */
-static int reconnect(struct listen *L, long long end)
+/* After a reconnect: what we missed, from the archive. Returns RC_OK
+ * (the gap reported), RC_UNTIL_PASSED, or the code of a connection lost
+ * again. */
+static int catch_up(struct listen *L, long long end, long long lost)
 {
     struct session *s = L->s;
-    long long delay = RECONNECT_FIRST_MS, lost = session_now();
-    int rc;
+    char cond[128] = "";
+    double secs = (double)(session_now() - lost) / 1000.0;
+    int rc = mam_catch_up(&L->mam, end, cond, sizeof(cond));
 
-    for (;;) {
-        warn("%s; reconnecting in %.1f s", s->why, (double)delay / 1000.0);
-        if (end && session_now() + delay > end)
-            delay = end - session_now();
-        session_sleep(s, delay > 0 ? delay : 0);
-        exec_poll(&L->jobs);
-        if (session_signal())
-            return session_report(s);
-        if (end && session_now() >= end)
-            return UNTIL_PASSED;
-        s->deadline = session_now() + s->opt.timeout_ms;
-        if ((rc = session_connect(s)) == RC_OK)
-            break;
-        if (rc != RC_UNAVAILABLE && rc != RC_TEMPFAIL)
-            return session_report(s);
-        delay = delay * 2 > RECONNECT_MAX_MS ? RECONNECT_MAX_MS : delay * 2;
+    if (session_signal())
+        return rc;
+    if (rc == RC_OK) {
+        warn("reconnected after %.1f s; %ld message%s caught up from the "
+             "archive",
+             secs, L->mam.caught, L->mam.caught == 1 ? "" : "s");
+        return RC_OK;
     }
-    warn("reconnected after %.1f s; stanzas sent to this resource meanwhile "
-         "may be lost (messages to the bare JID wait in offline storage)",
-         (double)(session_now() - lost) / 1000.0);
-    go_online(L);
+    if (s->state != S_ONLINE)
+        return rc; /* the connection went again: the loop reconnects */
+    if (rc == RC_TEMPFAIL && end && session_now() >= end)
+        return RC_UNTIL_PASSED;
+    if (rc == RC_TEMPFAIL)
+        snprintf(cond, sizeof(cond), "no answer within %.1f s",
+                 (double)s->opt.timeout_ms / 1000.0);
+    else if (rc == RC_PROTOCOL)
+        snprintf(cond, sizeof(cond), "a malformed answer");
+    warn("reconnected after %.1f s; cannot catch up from the archive (%s): "
+         "messages sent meanwhile may be lost",
+         secs, cond);
     return RC_OK;
+}
+
+struct back {
+    struct listen *L;
+    long long end;
+};
+
+static void back_tick(void *arg)
+{
+    exec_poll(&((struct back *)arg)->L->jobs);
+}
+
+static int back_online(void *arg, long long lost)
+{
+    struct back *b = arg;
+
+    go_online(b->L);
+    return catch_up(b->L, b->end, lost);
 }
 
 static int listen_loop(struct listen *L)
 {
     struct session *s = L->s;
     long long end = L->until_ms ? session_now() + L->until_ms : 0;
+    struct back b = { L, end };
+    struct reconnect r = { end, back_tick, back_online, &b };
     int rc;
 
     for (;;) {
@@ -313,7 +356,7 @@ static int listen_loop(struct listen *L)
             return RC_OK; /* --until reached */
         if (L->no_reconnect)
             return session_report(s);
-        if ((rc = reconnect(L, end)) == UNTIL_PASSED)
+        if ((rc = session_reconnect(s, &r)) == RC_UNTIL_PASSED)
             return RC_OK;
         if (rc != RC_OK)
             return rc;
@@ -328,9 +371,11 @@ static int listen_run(struct listen *L)
     s->no_sm = true; /* closing without acks would replay into offline */
     if ((rc = session_connect(s)) != RC_OK)
         return session_report(s);
+    mam_init(&L->mam, s, NULL);
     go_online(L);
     rc = listen_loop(L);
     exec_drain(&L->jobs, DRAIN_MS);
+    mam_free(&L->mam);
     return rc;
 }
 
@@ -361,6 +406,9 @@ int cmd_listen(int argc, char **argv)
                  "send what CMD prints back as a reply message"),
         OPT_BOOL(0, "no-reconnect", &L.no_reconnect,
                  "exit 75 when the connection is lost"),
+        OPT_SECONDS(0, "keepalive", &s.keepalive_ms,
+                    "ping the server this often to find a dead "
+                    "connection (default 60, 0: never)"),
         OPT_STRING(0, "version-name", &L.version_name, "name",
                    "the name version queries are told (default stanza)"),
         OPT_COMMON(&s.opt),
@@ -368,6 +416,7 @@ int cmd_listen(int argc, char **argv)
     };
 
     L.priority = LONG_MIN;
+    s.keepalive_ms = KEEPALIVE_MS;
     if ((argc = opt_parse(argc, argv, opts, listen_usage)) < 0)
         return RC_USAGE;
     if (argc > 0)

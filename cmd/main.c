@@ -20,6 +20,12 @@
 static const struct cmd commands[] = {
     /* sorted; a test checks */
     { "block", cmd_block, 0, "block JIDs, list the blocked ones (XEP-0191)" },
+    { "command", cmd_command, 0,
+      "list and run ad-hoc commands: server administration (XEP-0050)" },
+    { "console", cmd_console, CMD_STREAMS,
+      "interactive XML console: live traffic, checked input, helpers" },
+    { "disco", cmd_disco, 0,
+      "service discovery: info, items, the tree, find a service" },
     { "iq", cmd_iq, CMD_STREAMS,
       "send an iq query by namespace, print the answer" },
     { "last", cmd_last, 0,

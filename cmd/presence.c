@@ -16,9 +16,7 @@
 #include "lib/stanza.h"
 #include "lib/text.h"
 
-#define DEFAULT_WAIT_MS    1000
-#define RECONNECT_FIRST_MS 500
-#define RECONNECT_MAX_MS   60000
+#define DEFAULT_WAIT_MS 1000
 
 static const char *const shows[] = { "available", "away", "chat",
                                      "dnd",       "xa",   NULL };
@@ -57,8 +55,9 @@ static int check_set(struct pctx *c)
     return RC_OK;
 }
 
-/* Sends the presence and waits until the server has handled it. */
-static int announce(struct pctx *c)
+/* Sends the presence and waits until the server has handled it. Returns
+ * RC_OK or, without saying why, the code of session_iq(). */
+static int send_presence(struct pctx *c)
 {
     struct session *s = &c->s;
     xmpp_stanza_t *p = xmpp_presence_new(s->ctx), *reply = NULL;
@@ -79,7 +78,7 @@ static int announce(struct pctx *c)
     if (reply)
         xmpp_stanza_release(reply);
     if (rc != RC_OK && rc != RC_REMOTE)
-        return session_iq_failed(s, NULL, rc);
+        return rc;
     if (s->out.mode != OUT_JSON)
         return RC_OK;
     out_obj_begin(&s->out, NULL);
@@ -91,30 +90,28 @@ static int announce(struct pctx *c)
     return RC_OK;
 }
 
-/* After a lost connection: connects again, backing off, until @end (0:
- * no end). RC_OK once the presence is announced again. */
-static int reconnect(struct pctx *c, long long end)
+/* The first time: a failure is said, and is the exit code. */
+static int announce(struct pctx *c)
 {
-    struct session *s = &c->s;
-    long long delay = RECONNECT_FIRST_MS;
-    int rc;
+    int rc = send_presence(c);
 
-    for (;;) {
-        warn("%s; reconnecting in %.1f s", s->why, (double)delay / 1000.0);
-        session_sleep(s, end && session_now() + delay > end
-                             ? end - session_now()
-                             : delay);
-        if (session_signal())
-            return session_report(s);
-        if (end && session_now() >= end)
-            return RC_OK;
-        s->deadline = session_now() + s->opt.timeout_ms;
-        if ((rc = session_connect(s)) == RC_OK)
-            return announce(c);
-        if (rc != RC_UNAVAILABLE && rc != RC_TEMPFAIL)
-            return session_report(s);
-        delay = delay * 2 > RECONNECT_MAX_MS ? RECONNECT_MAX_MS : delay * 2;
-    }
+    return rc == RC_OK ? RC_OK : session_iq_failed(&c->s, NULL, rc);
+}
+
+/* Online again after a lost connection (session_reconnect()): the
+ * presence again. Lost again: the next attempt follows. */
+static int back_online(void *arg, long long lost)
+{
+    struct pctx *c = arg;
+    int rc = send_presence(c);
+
+    (void)lost;
+    if (rc == RC_OK || c->s.state != S_ONLINE || session_signal())
+        return rc;
+    warn("reconnected, but the server did not confirm the presence within "
+         "%.1f s",
+         (double)c->s.opt.timeout_ms / 1000.0);
+    return RC_OK;
 }
 
 /* Stays online until --until passes or a signal comes. */
@@ -122,6 +119,7 @@ static int hold(struct pctx *c)
 {
     struct session *s = &c->s;
     long long end = c->until_ms ? session_now() + c->until_ms : 0;
+    struct reconnect r = { end, NULL, back_online, c };
     int rc;
 
     for (;;) {
@@ -133,7 +131,9 @@ static int hold(struct pctx *c)
             return RC_OK; /* --until passed */
         if (c->no_reconnect)
             return session_report(s);
-        if ((rc = reconnect(c, end)) != RC_OK)
+        if ((rc = session_reconnect(s, &r)) == RC_UNTIL_PASSED)
+            return RC_OK;
+        if (rc != RC_OK)
             return rc;
     }
 }

@@ -239,8 +239,7 @@ static void build(struct session *s, struct outbox *ob,
             st = stanza_message(s->ctx, rcpt[r], types[so->type], id, body,
                                 so->subject, so->thread);
             if (so->chat_state >= 0)
-                stanza_add_empty(st, chat_states[so->chat_state],
-                                 NS_CHATSTATES);
+                stanza_add(st, chat_states[so->chat_state], NS_CHATSTATES);
             if (so->receipt)
                 receipts_request(st);
             outbox_add(ob, st);

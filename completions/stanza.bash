@@ -53,7 +53,7 @@ _stanza_accounts() {
 _stanza_value() {
     local words=
     case $1 in
-    --password-file | --ca-file | --client-cert | --client-key | --trace | --config)
+    --password-file | --ca-file | --client-cert | --client-key | --trace | --config | --form)
         compopt -o filenames 2>/dev/null || true
         mapfile -t COMPREPLY < <(compgen -f -- "$2")
         return
@@ -77,6 +77,47 @@ _stanza_value() {
     return 0
 }
 
+# Commands whose first argument is a verb; their options may also follow
+# arguments (GNU order).
+_stanza_verbs() {
+    case $1 in
+    command) echo 'list run' ;;
+    disco) echo 'info items tree find' ;;
+    esac
+}
+
+# The service administration nodes (XEP-0133), for `command run JID <TAB>`.
+_stanza_admin_nodes() {
+    local n
+    for n in add-user delete-user disable-user reenable-user end-user-session \
+        change-user-password get-user-roster get-user-lastlogin user-stats \
+        get-registered-users-num get-online-users-num get-active-users-num \
+        get-registered-users-list get-online-users-list get-active-users \
+        announce set-motd edit-motd delete-motd set-welcome delete-welcome \
+        edit-admin restart shutdown; do
+        echo "http://jabber.org/protocol/admin#$n"
+    done
+}
+
+# The arguments of a command with verbs: $1 command, $2 the word under the
+# cursor, then the arguments before it (the verb first).
+_stanza_verb_argument() {
+    local cmd=$1 cur=$2 words=
+    shift 2
+    if (($# == 0)); then
+        words=$(_stanza_verbs "$cmd")
+    elif [[ $cmd == disco && $1 == find && $# == 1 ]]; then
+        words='http://jabber.org/protocol/muc urn:xmpp:http:upload:0
+            http://jabber.org/protocol/pubsub http://jabber.org/protocol/commands
+            http://jabber.org/protocol/bytestreams urn:xmpp:mam:2
+            conference/text pubsub/service pubsub/pep proxy/bytestreams store/file
+            server/im gateway/irc automation/command-list'
+    elif [[ $cmd == command && $1 == run && $# == 2 ]]; then
+        words=$(_stanza_admin_nodes)
+    fi
+    mapfile -t COMPREPLY < <(compgen -W "$words" -- "$cur")
+}
+
 # The first argument of a command: the namespaces people ask most with
 # `iq`; `raw` takes XML and the others JIDs, where there is nothing to offer.
 _stanza_first_argument() {
@@ -87,6 +128,7 @@ _stanza_first_argument() {
     case $1 in
     iq) mapfile -t COMPREPLY < <(compgen -W "$ns" -- "$2") ;;
     raw) ;;
+    console) ;; # no arguments: stanzas come from the terminal or standard input
     esac
 }
 
@@ -102,8 +144,8 @@ _stanza_takes() {
 
 _stanza() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev='' bin name first i w opt='' val
-    local cmd shorts verb=''
-    local -a cmds opts takes plugins call verbs
+    local cmd shorts verbs sub=''
+    local -a cmds opts takes plugins call args subs
     COMPREPLY=()
     ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
     bin=$(_stanza_bin)
@@ -139,14 +181,18 @@ _stanza() {
     fi
     mapfile -t opts < <("${call[@]}" --list-options </dev/null 2>/dev/null)
     shorts=$(_stanza_shorts "${call[@]}")
-    # commands with subcommands (roster, presence) list them
-    mapfile -t verbs < <("${call[@]}" --list-commands </dev/null 2>/dev/null)
     _stanza_takes
+    # commands with verbs (disco, command) know them here; commands with
+    # subcommands (roster, presence) list them
+    verbs=$(_stanza_verbs "$cmd")
+    [[ -n $verbs ]] ||
+        mapfile -t subs < <("${call[@]}" --list-commands </dev/null 2>/dev/null)
 
     # Options end at the first argument or at "--" (POSIX order): after
     # that come recipients and message words, with nothing to offer. The
     # first argument of a command with subcommands is one, and its own
-    # options follow it.
+    # options follow it. Commands with verbs take options after arguments
+    # too.
     for ((i = first; i < COMP_CWORD; i++)); do
         w=${COMP_WORDS[i]}
         if [[ $w == -- ]]; then
@@ -161,11 +207,13 @@ _stanza() {
             fi
         elif _stanza_short_arg "$w"; then
             ((i++))
+        elif [[ $w != -?* && -n $verbs ]]; then
+            args+=("$w")
         elif [[ $w != -?* ]]; then
-            if [[ -z $verb && " ${verbs[*]} " == *" $w "* ]]; then
-                verb=$w
-                mapfile -t opts < <("${call[@]}" "$verb" --list-options </dev/null 2>/dev/null)
-                shorts=$(_stanza_shorts "${call[@]}" "$verb")
+            if [[ -z $sub && " ${subs[*]} " == *" $w "* ]]; then
+                sub=$w
+                mapfile -t opts < <("${call[@]}" "$sub" --list-options </dev/null 2>/dev/null)
+                shorts=$(_stanza_shorts "${call[@]}" "$sub")
                 _stanza_takes
                 continue
             fi
@@ -192,8 +240,10 @@ _stanza() {
 
     if [[ $cur == -* ]]; then
         mapfile -t COMPREPLY < <(compgen -W "${opts[*]%=}" -- "$cur")
-    elif ((${#verbs[@]})) && [[ -z $verb ]]; then
-        mapfile -t COMPREPLY < <(compgen -W "${verbs[*]}" -- "$cur")
+    elif [[ -n $verbs ]]; then
+        _stanza_verb_argument "$cmd" "$cur" "${args[@]}"
+    elif ((${#subs[@]})) && [[ -z $sub ]]; then
+        mapfile -t COMPREPLY < <(compgen -W "${subs[*]}" -- "$cur")
     else
         _stanza_first_argument "$cmd" "$cur"
     fi

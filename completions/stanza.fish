@@ -21,6 +21,41 @@ function __stanza_accounts
     string match -r -g -- '^\s*\[\s*([[:alnum:]_.@-]+)\s*\]\s*$' <$f
 end
 
+# Commands whose first argument is a verb; their options may also follow
+# arguments (GNU order).
+function __stanza_verbs
+    switch $argv[1]
+        case command
+            printf '%s\n' list run
+        case disco
+            printf '%s\n' info items tree find
+    end
+end
+
+# The arguments of command $argv[1] with verbs; $argv[2..] the arguments
+# before the cursor (the verb first).
+function __stanza_verb_argument
+    set -l cmd $argv[1]
+    set -l args $argv[2..-1]
+    if test (count $args) -eq 0
+        __stanza_verbs $cmd
+    else if test "$cmd" = disco -a "$args[1]" = find -a (count $args) -eq 1
+        printf '%s\n' http://jabber.org/protocol/muc urn:xmpp:http:upload:0 \
+            http://jabber.org/protocol/pubsub http://jabber.org/protocol/commands \
+            http://jabber.org/protocol/bytestreams urn:xmpp:mam:2 \
+            conference/text pubsub/service pubsub/pep proxy/bytestreams store/file \
+            server/im gateway/irc automation/command-list
+    else if test "$cmd" = command -a "$args[1]" = run -a (count $args) -eq 2
+        # the service administration nodes (XEP-0133)
+        printf 'http://jabber.org/protocol/admin#%s\n' add-user delete-user disable-user \
+            reenable-user end-user-session change-user-password get-user-roster \
+            get-user-lastlogin user-stats get-registered-users-num get-online-users-num \
+            get-active-users-num get-registered-users-list get-online-users-list \
+            get-active-users announce set-motd edit-motd delete-motd set-welcome \
+            delete-welcome edit-admin restart shutdown
+    end
+end
+
 # Prints the completions for the current token.
 function __stanza_complete
     set -l words (commandline -opc)
@@ -64,14 +99,18 @@ function __stanza_complete
     # so they come from the command's --help ("  -c, --count <n>").
     set -l shorts ($call --help </dev/null 2>/dev/null |
         string replace -r -f -- '^ *(-[[:alnum:]]), --[[:alnum:]-]* <.*' '$1')
-    # commands with subcommands (roster, presence) list them
-    set -l verbs ($call --list-commands </dev/null 2>/dev/null)
-    set -l verb
+    # commands with verbs (disco, command) know them here; commands with
+    # subcommands (roster, presence) list them
+    set -l verbs (__stanza_verbs $cmd)
+    set -l args
+    set -l subs
+    set -l sub
+    set -q verbs[1]; or set subs ($call --list-commands </dev/null 2>/dev/null)
 
     # Options end at the first argument or at "--" (POSIX order): after that
     # come recipients and message words, with nothing to offer. The first
     # argument of a command with subcommands is one, and its own options
-    # follow it.
+    # follow it. Commands with verbs take options after arguments too.
     set -l i $first
     while test $i -le (count $words)
         set -l w $words[$i]
@@ -82,10 +121,12 @@ function __stanza_complete
             contains -- $w $takes; and set i (math $i + 1)
         else if contains -- $w $shorts
             set i (math $i + 1)
+        else if not string match -q -- '-?*' $w; and set -q verbs[1]
+            set -a args $w
         else if not string match -q -- '-?*' $w
-            if test -z "$verb"; and contains -- $w $verbs
-                set verb $w
-                set call $call $verb
+            if test -z "$sub"; and contains -- $w $subs
+                set sub $w
+                set call $call $sub
                 set opts ($call --list-options </dev/null 2>/dev/null)
                 set takes (string match -- '*=' $opts | string replace -- '=' '')
                 set shorts ($call --help </dev/null 2>/dev/null |
@@ -111,7 +152,7 @@ function __stanza_complete
     end
     if test -n "$opt"
         switch $opt
-            case --password-file --ca-file --client-cert --client-key --trace --config
+            case --password-file --ca-file --client-cert --client-key --trace --config --form
                 __fish_complete_path $cur | string replace -r -- '^' "$prefix"
             case -o --output
                 printf "$prefix%s\n" text json xml
@@ -138,8 +179,10 @@ function __stanza_complete
 
     if string match -q -- '-*' $cur
         string replace -- '=' '' $opts
-    else if set -q verbs[1]; and test -z "$verb"
-        printf '%s\n' $verbs
+    else if set -q verbs[1]
+        __stanza_verb_argument $cmd $args
+    else if set -q subs[1]; and test -z "$sub"
+        printf '%s\n' $subs
     end
 end
 

@@ -1,8 +1,6 @@
-/* lib/jsonin.c - a strict JSON reader (RFC 8259) */
+/* lib/jsonin.c - a strict JSON parser for user input */
 #include "jsonin.h"
 
-#include <stdarg.h>
-#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,429 +9,438 @@
 #include "text.h"
 
 struct parser {
-    const char *s;
-    size_t len, pos;
-    size_t line, line_start; /* for positions */
+    const char *p, *start, *end;
     int depth;
     char *err;
     size_t errlen;
     bool failed;
+    const char *seen; /* where() has counted lines and columns up to here */
+    size_t line, col; /* those of seen */
 };
 
-static bool parse_value(struct parser *p, struct jv *v);
-
-static bool error(struct parser *p, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static bool error(struct parser *p, const char *fmt, ...)
+/* The line and column of P->p. Places are asked for in order, so counting
+ * goes on from the last one and reads the input once. */
+static void where(struct parser *P, size_t *line, size_t *col)
 {
-    va_list ap;
-    int n;
-
-    if (p->failed)
-        return false;
-    p->failed = true;
-    n = snprintf(p->err, p->errlen, "line %zu, column %zu: ", p->line,
-                 p->pos - p->line_start + 1);
-    va_start(ap, fmt);
-    if (n >= 0 && (size_t)n < p->errlen)
-        vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
-    va_end(ap);
-    return false;
-}
-
-static void skip_ws(struct parser *p)
-{
-    while (p->pos < p->len) {
-        char c = p->s[p->pos];
-
-        if (c == '\n') {
-            p->line++;
-            p->line_start = p->pos + 1;
-        } else if (c != ' ' && c != '\t' && c != '\r') {
-            return;
-        }
-        p->pos++;
+    if (P->p < P->seen) {
+        P->seen = P->start;
+        P->line = P->col = 1;
     }
+    for (; P->seen < P->p && P->seen < P->end; P->seen++) {
+        if (*P->seen == '\n') {
+            P->line++;
+            P->col = 1;
+        } else if (((unsigned char)*P->seen & 0xc0) != 0x80) {
+            P->col++;
+        }
+    }
+    *line = P->line;
+    *col = P->col;
 }
 
-static int peek(const struct parser *p)
+static void error(struct parser *P, const char *what)
 {
-    return p->pos < p->len ? (unsigned char)p->s[p->pos] : -1;
+    size_t line, col;
+
+    if (P->failed)
+        return;
+    P->failed = true;
+    where(P, &line, &col);
+    if (P->err && P->errlen)
+        snprintf(P->err, P->errlen, "line %zu, column %zu: %s", line, col,
+                 what);
 }
 
-static const char *what(const struct parser *p)
+static void skip_ws(struct parser *P)
 {
-    return p->pos < p->len ? "unexpected character" : "unexpected end of input";
+    while (P->p < P->end &&
+           (*P->p == ' ' || *P->p == '\t' || *P->p == '\n' || *P->p == '\r'))
+        P->p++;
 }
 
-static bool literal(struct parser *p, const char *word, enum jv_type t,
-                    struct jv *v)
+static bool literal(struct parser *P, const char *word)
 {
     size_t n = strlen(word);
 
-    if (p->len - p->pos < n || memcmp(p->s + p->pos, word, n) != 0)
-        return error(p, "%s", what(p));
-    p->pos += n;
-    v->type = t;
-    return true;
-}
-
-static bool digits(struct parser *p)
-{
-    size_t start = p->pos;
-
-    while (peek(p) >= '0' && peek(p) <= '9')
-        p->pos++;
-    return p->pos > start || error(p, "expected a digit");
-}
-
-static bool number(struct parser *p, struct jv *v)
-{
-    size_t start = p->pos;
-
-    if (peek(p) == '-')
-        p->pos++;
-    if (peek(p) == '0')
-        p->pos++;
-    else if (!digits(p))
+    if ((size_t)(P->end - P->p) < n || memcmp(P->p, word, n) != 0)
         return false;
-    if (peek(p) == '.') {
-        p->pos++;
-        if (!digits(p))
-            return false;
-    }
-    if (peek(p) == 'e' || peek(p) == 'E') {
-        p->pos++;
-        if (peek(p) == '+' || peek(p) == '-')
-            p->pos++;
-        if (!digits(p))
-            return false;
-    }
-    v->type = JV_NUMBER;
-    if (!(v->str = strndup(p->s + start, p->pos - start)))
-        abort();
+    P->p += n;
     return true;
 }
 
-static int hex4(const char *s)
-{
-    int v = 0;
+/* A growing byte buffer for strings. */
+struct buf {
+    char *s;
+    size_t n, cap;
+};
 
+static void put(struct buf *b, const char *s, size_t n)
+{
+    if (b->n + n + 1 > b->cap) {
+        b->cap = 2 * (b->n + n + 1);
+        if (!(b->s = realloc(b->s, b->cap)))
+            abort();
+    }
+    memcpy(b->s + b->n, s, n);
+    b->n += n;
+    b->s[b->n] = '\0';
+}
+
+static void put_cp(struct buf *b, uint32_t c)
+{
+    char u[4];
+    size_t n;
+
+    if (c < 0x80) {
+        u[0] = (char)c;
+        n = 1;
+    } else if (c < 0x800) {
+        u[0] = (char)(0xc0 | (c >> 6));
+        u[1] = (char)(0x80 | (c & 0x3f));
+        n = 2;
+    } else if (c < 0x10000) {
+        u[0] = (char)(0xe0 | (c >> 12));
+        u[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+        u[2] = (char)(0x80 | (c & 0x3f));
+        n = 3;
+    } else {
+        u[0] = (char)(0xf0 | (c >> 18));
+        u[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+        u[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+        u[3] = (char)(0x80 | (c & 0x3f));
+        n = 4;
+    }
+    put(b, u, n);
+}
+
+static int hex4(struct parser *P, uint32_t *out)
+{
+    uint32_t v = 0;
+
+    if (P->end - P->p < 4)
+        return -1;
     for (int i = 0; i < 4; i++) {
-        char c = s[i];
+        char c = *P->p++;
 
         v <<= 4;
         if (c >= '0' && c <= '9')
-            v |= c - '0';
+            v |= (uint32_t)(c - '0');
         else if (c >= 'a' && c <= 'f')
-            v |= c - 'a' + 10;
+            v |= (uint32_t)(c - 'a' + 10);
         else if (c >= 'A' && c <= 'F')
-            v |= c - 'A' + 10;
+            v |= (uint32_t)(c - 'A' + 10);
         else
             return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* After "\u": one code point, a surrogate pair taken together. */
+static int unicode_escape(struct parser *P, struct buf *b)
+{
+    uint32_t c, lo;
+
+    if (hex4(P, &c) != 0)
+        return -1;
+    if (c >= 0xdc00 && c <= 0xdfff)
+        return -1;
+    if (c >= 0xd800 && c <= 0xdbff) {
+        if (!literal(P, "\\u") || hex4(P, &lo) != 0 || lo < 0xdc00 ||
+            lo > 0xdfff)
+            return -1;
+        c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
+    }
+    if (c == 0)
+        return -1;
+    put_cp(b, c);
+    return 0;
+}
+
+static int escape(struct parser *P, struct buf *b)
+{
+    static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+    const char *k;
+
+    if (P->p >= P->end)
+        return -1;
+    if (*P->p == 'u') {
+        P->p++;
+        return unicode_escape(P, b);
+    }
+    if (!(k = strchr(from, *P->p)) || !*P->p)
+        return -1;
+    put(b, &to[k - from], 1);
+    P->p++;
+    return 0;
+}
+
+static char *string(struct parser *P)
+{
+    struct buf b = { NULL, 0, 0 };
+    uint32_t cp;
+
+    put(&b, "", 0);
+    P->p++; /* the opening quote */
+    while (P->p < P->end && *P->p != '"') {
+        size_t len;
+
+        if (*P->p == '\\') {
+            P->p++;
+            if (escape(P, &b) != 0) {
+                error(P, "invalid escape in a string");
+                break;
+            }
+        } else if ((unsigned char)*P->p < 0x20) {
+            error(P, "control character in a string");
+            break;
+        } else if (!(len = utf8_decode(P->p, (size_t)(P->end - P->p), &cp))) {
+            error(P, "invalid UTF-8");
+            break;
+        } else {
+            put(&b, P->p, len);
+            P->p += len;
+        }
+    }
+    if (!P->failed && P->p >= P->end)
+        error(P, "unterminated string");
+    if (P->failed) {
+        free(b.s);
+        return NULL;
+    }
+    P->p++;
+    return b.s;
+}
+
+static void digits(struct parser *P)
+{
+    while (P->p < P->end && *P->p >= '0' && *P->p <= '9')
+        P->p++;
+}
+
+static bool is_digit(const struct parser *P)
+{
+    return P->p < P->end && *P->p >= '0' && *P->p <= '9';
+}
+
+static char *number(struct parser *P)
+{
+    const char *s = P->p;
+    char *n;
+
+    if (P->p < P->end && *P->p == '-')
+        P->p++;
+    if (!is_digit(P))
+        return error(P, "invalid value"), NULL;
+    if (*P->p == '0')
+        P->p++;
+    else
+        digits(P);
+    if (P->p < P->end && *P->p == '.') {
+        P->p++;
+        if (!is_digit(P))
+            return error(P, "invalid number"), NULL;
+        digits(P);
+    }
+    if (P->p < P->end && (*P->p == 'e' || *P->p == 'E')) {
+        P->p++;
+        if (P->p < P->end && (*P->p == '+' || *P->p == '-'))
+            P->p++;
+        if (!is_digit(P))
+            return error(P, "invalid number"), NULL;
+        digits(P);
+    }
+    if (!(n = strndup(s, (size_t)(P->p - s))))
+        abort();
+    return n;
+}
+
+static int value(struct parser *P, struct jv *v);
+
+static struct jv *add_kid(struct jv *v)
+{
+    if (!(v->kids = realloc(v->kids, (v->n + 1) * sizeof(*v->kids))))
+        abort();
+    memset(&v->kids[v->n], 0, sizeof(*v->kids));
+    return &v->kids[v->n++];
+}
+
+static int array(struct parser *P, struct jv *v)
+{
+    v->type = JV_ARRAY;
+    P->p++;
+    skip_ws(P);
+    if (P->p < P->end && *P->p == ']') {
+        P->p++;
+        return 0;
+    }
+    for (;;) {
+        if (value(P, add_kid(v)) != 0)
+            return -1;
+        skip_ws(P);
+        if (P->p < P->end && *P->p == ',') {
+            P->p++;
+            continue;
+        }
+        if (P->p < P->end && *P->p == ']') {
+            P->p++;
+            return 0;
+        }
+        error(P, "expected ',' or ']'");
+        return -1;
+    }
+}
+
+static int member(struct parser *P, struct jv *v)
+{
+    char *key;
+
+    skip_ws(P);
+    if (P->p >= P->end || *P->p != '"')
+        return error(P, "expected a member name"), -1;
+    if (!(key = string(P)))
+        return -1;
+    if (!(v->keys = realloc(v->keys, (v->n + 1) * sizeof(*v->keys))))
+        abort();
+    v->keys[v->n] = key;
+    skip_ws(P);
+    if (P->p >= P->end || *P->p != ':') {
+        add_kid(v);
+        return error(P, "expected ':'"), -1;
+    }
+    P->p++;
+    return value(P, add_kid(v));
+}
+
+static int object(struct parser *P, struct jv *v)
+{
+    v->type = JV_OBJECT;
+    P->p++;
+    skip_ws(P);
+    if (P->p < P->end && *P->p == '}') {
+        P->p++;
+        return 0;
+    }
+    for (;;) {
+        if (member(P, v) != 0)
+            return -1;
+        skip_ws(P);
+        if (P->p < P->end && *P->p == ',') {
+            P->p++;
+            continue;
+        }
+        if (P->p < P->end && *P->p == '}') {
+            P->p++;
+            return 0;
+        }
+        error(P, "expected ',' or '}'");
+        return -1;
+    }
+}
+
+static int nested(struct parser *P, struct jv *v, bool arr)
+{
+    int rc;
+
+    if (++P->depth > JSONIN_MAX_DEPTH) {
+        error(P, "nested too deeply");
+        return -1;
+    }
+    rc = arr ? array(P, v) : object(P, v);
+    P->depth--;
+    return rc;
+}
+
+static int value(struct parser *P, struct jv *v)
+{
+    skip_ws(P);
+    where(P, &v->line, &v->col);
+    if (P->p >= P->end)
+        return error(P, "unexpected end of input"), -1;
+    switch (*P->p) {
+    case '{':
+        return nested(P, v, false);
+    case '[':
+        return nested(P, v, true);
+    case '"':
+        v->type = JV_STRING;
+        return (v->s = string(P)) ? 0 : -1;
+    }
+    if (literal(P, "null"))
+        v->type = JV_NULL;
+    else if (literal(P, "true"))
+        v->type = JV_BOOL, v->b = true;
+    else if (literal(P, "false"))
+        v->type = JV_BOOL, v->b = false;
+    else if (!(v->type = JV_NUMBER, v->s = number(P)))
+        return -1;
+    return 0;
+}
+
+struct jv *jsonin_parse(const char *text, size_t len, char *err, size_t errlen)
+{
+    struct parser P = { .err = err, .errlen = errlen, .line = 1, .col = 1 };
+    struct jv *v;
+
+    if (len > JSONIN_MAX_BYTES) {
+        if (err && errlen)
+            snprintf(err, errlen, "larger than %d bytes", JSONIN_MAX_BYTES);
+        return NULL;
+    }
+    if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3)) {
+        text += 3; /* a byte order mark */
+        len -= 3;
+    }
+    P.p = P.start = P.seen = text;
+    P.end = text + len;
+    if (!(v = calloc(1, sizeof(*v))))
+        abort();
+    if (value(&P, v) == 0) {
+        skip_ws(&P);
+        if (P.p < P.end)
+            error(&P, "unexpected data after the value");
+    }
+    if (P.failed) {
+        jv_free(v);
+        return NULL;
     }
     return v;
 }
 
-static size_t put_utf8(char *out, uint32_t c)
-{
-    if (c < 0x80) {
-        out[0] = (char)c;
-        return 1;
-    }
-    if (c < 0x800) {
-        out[0] = (char)(0xc0 | (c >> 6));
-        out[1] = (char)(0x80 | (c & 0x3f));
-        return 2;
-    }
-    if (c < 0x10000) {
-        out[0] = (char)(0xe0 | (c >> 12));
-        out[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-        out[2] = (char)(0x80 | (c & 0x3f));
-        return 3;
-    }
-    out[0] = (char)(0xf0 | (c >> 18));
-    out[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-    out[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-    out[3] = (char)(0x80 | (c & 0x3f));
-    return 4;
-}
-
-/* \uXXXX, a surrogate pair taken whole; p->pos is after the 'u'. */
-static bool unicode_escape(struct parser *p, uint32_t *cp)
-{
-    int hi;
-
-    if (p->len - p->pos < 4 || (hi = hex4(p->s + p->pos)) < 0)
-        return error(p, "expected four hex digits after \\u");
-    p->pos += 4;
-    if (hi >= 0xdc00 && hi <= 0xdfff)
-        return error(p, "lone low surrogate in \\u escape");
-    if (hi >= 0xd800 && hi <= 0xdbff) {
-        int lo;
-
-        if (p->len - p->pos < 6 || p->s[p->pos] != '\\' ||
-            p->s[p->pos + 1] != 'u' || (lo = hex4(p->s + p->pos + 2)) < 0 ||
-            lo < 0xdc00 || lo > 0xdfff)
-            return error(p, "lone high surrogate in \\u escape");
-        p->pos += 6;
-        *cp =
-            0x10000 + (((uint32_t)hi - 0xd800) << 10) + ((uint32_t)lo - 0xdc00);
-        return true;
-    }
-    if (hi == 0)
-        return error(p, "NUL character (\\u0000) in a string");
-    *cp = (uint32_t)hi;
-    return true;
-}
-
-static bool escape(struct parser *p, char *out, size_t *n)
-{
-    static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
-    const char *e;
-    uint32_t cp = 0;
-    int c = peek(p);
-
-    if (c == 'u') {
-        p->pos++;
-        if (!unicode_escape(p, &cp))
-            return false;
-        *n += put_utf8(out + *n, cp);
-        return true;
-    }
-    if (c < 0 || !(e = strchr(from, c)) || !c)
-        return error(p, "invalid escape in a string");
-    out[(*n)++] = to[e - from];
-    p->pos++;
-    return true;
-}
-
-/* Bytes up to the closing quote (or the end): escapes never grow, so the
- * text fits in that many. */
-static size_t span(const struct parser *p)
-{
-    size_t i = p->pos + 1;
-
-    while (i < p->len && p->s[i] != '"')
-        i += p->s[i] == '\\' ? 2 : 1;
-    return i - p->pos;
-}
-
-/* A string; p->pos is at the opening quote. Sets *@out (owned). */
-static bool string(struct parser *p, char **out)
-{
-    char *buf = malloc(span(p) + 1);
-    size_t n = 0;
-
-    if (!buf)
-        abort();
-    p->pos++;
-    while (!p->failed) {
-        uint32_t cp;
-        size_t len;
-        int c = peek(p);
-
-        if (c < 0) {
-            error(p, "unterminated string");
-        } else if (c == '"') {
-            p->pos++;
-            buf[n] = '\0';
-            *out = buf;
-            return true;
-        } else if (c == '\\') {
-            p->pos++;
-            escape(p, buf, &n);
-        } else if (c < 0x20) {
-            error(p, "control character in a string (escape it)");
-        } else if (!(len = utf8_decode(p->s + p->pos, p->len - p->pos, &cp))) {
-            error(p, "invalid UTF-8");
-        } else {
-            memcpy(buf + n, p->s + p->pos, len);
-            n += len;
-            p->pos += len;
-        }
-    }
-    free(buf);
-    return false;
-}
-
-static struct jv *grow(struct jv *v)
-{
-    if (!(v->v = realloc(v->v, (v->n + 1) * sizeof(*v->v))))
-        abort();
-    memset(&v->v[v->n], 0, sizeof(*v->v));
-    return &v->v[v->n++];
-}
-
-static bool array(struct parser *p, struct jv *v)
-{
-    v->type = JV_ARRAY;
-    p->pos++;
-    skip_ws(p);
-    if (peek(p) == ']') {
-        p->pos++;
-        return true;
-    }
-    for (;;) {
-        if (!parse_value(p, grow(v)))
-            return false;
-        skip_ws(p);
-        if (peek(p) == ']') {
-            p->pos++;
-            return true;
-        }
-        if (peek(p) != ',')
-            return error(p, "expected ',' or ']'");
-        p->pos++;
-    }
-}
-
-static bool member(struct parser *p, struct jv *v)
-{
-    char *key = NULL;
-    size_t start;
-
-    skip_ws(p);
-    if (peek(p) != '"')
-        return error(p, "expected a member name in double quotes");
-    start = p->pos;
-    if (!string(p, &key))
-        return false;
-    for (size_t i = 0; i < v->n; i++)
-        if (strcmp(v->keys[i], key) == 0) {
-            free(key);
-            p->pos = start;
-            return error(p, "duplicate member name \"%s\"", v->keys[i]);
-        }
-    if (!(v->keys = realloc(v->keys, (v->n + 1) * sizeof(char *))))
-        abort();
-    v->keys[v->n] = key;
-    skip_ws(p);
-    if (peek(p) != ':') {
-        grow(v);
-        return error(p, "expected ':'");
-    }
-    p->pos++;
-    return parse_value(p, grow(v));
-}
-
-static bool object(struct parser *p, struct jv *v)
-{
-    v->type = JV_OBJECT;
-    p->pos++;
-    skip_ws(p);
-    if (peek(p) == '}') {
-        p->pos++;
-        return true;
-    }
-    for (;;) {
-        if (!member(p, v))
-            return false;
-        skip_ws(p);
-        if (peek(p) == '}') {
-            p->pos++;
-            return true;
-        }
-        if (peek(p) != ',')
-            return error(p, "expected ',' or '}'");
-        p->pos++;
-    }
-}
-
-static bool parse_value(struct parser *p, struct jv *v)
-{
-    bool ok;
-
-    skip_ws(p);
-    v->line = p->line;
-    v->col = p->pos - p->line_start + 1;
-    if (p->depth >= JV_DEPTH_MAX)
-        return error(p, "nested deeper than %d levels", JV_DEPTH_MAX);
-    p->depth++;
-    switch (peek(p)) {
-    case '{':
-        ok = object(p, v);
-        break;
-    case '[':
-        ok = array(p, v);
-        break;
-    case '"':
-        v->type = JV_STRING;
-        ok = string(p, &v->str);
-        break;
-    case 't':
-        ok = literal(p, "true", JV_TRUE, v);
-        break;
-    case 'f':
-        ok = literal(p, "false", JV_FALSE, v);
-        break;
-    case 'n':
-        ok = literal(p, "null", JV_NULL, v);
-        break;
-    default:
-        ok = (peek(p) == '-' || (peek(p) >= '0' && peek(p) <= '9'))
-                 ? number(p, v)
-                 : error(p, "%s: expected a value", what(p));
-    }
-    p->depth--;
-    return ok;
-}
-
-struct jv *jv_parse(const char *s, size_t len, char *err, size_t errlen)
-{
-    struct parser p = { s, len, 0, 1, 0, 0, err, errlen, false };
-    struct jv *v = calloc(1, sizeof(*v));
-
-    if (!v)
-        abort();
-    if (len >= 3 && !memcmp(s, "\xef\xbb\xbf", 3))
-        p.pos = p.line_start = 3;
-    if (parse_value(&p, v)) {
-        skip_ws(&p);
-        if (p.pos == p.len)
-            return v;
-        error(&p, "unexpected data after the value");
-    }
-    jv_free(v);
-    return NULL;
-}
-
-static void free_members(struct jv *v)
+static void jv_clear(struct jv *v)
 {
     for (size_t i = 0; i < v->n; i++) {
-        free_members(&v->v[i]);
+        jv_clear(&v->kids[i]);
         if (v->keys)
             free(v->keys[i]);
     }
-    free(v->v);
+    free(v->kids);
     free(v->keys);
-    free(v->str);
+    free(v->s);
 }
 
 void jv_free(struct jv *v)
 {
     if (!v)
         return;
-    free_members(v);
+    jv_clear(v);
     free(v);
 }
 
-const struct jv *jv_member(const struct jv *obj, const char *key)
+const struct jv *jv_get(const struct jv *v, const char *key)
 {
-    if (!obj || obj->type != JV_OBJECT)
-        return NULL;
-    for (size_t i = 0; i < obj->n; i++)
-        if (strcmp(obj->keys[i], key) == 0)
-            return &obj->v[i];
-    return NULL;
+    const struct jv *found = NULL;
+
+    for (size_t i = 0; v && v->type == JV_OBJECT && i < v->n; i++)
+        if (strcmp(v->keys[i], key) == 0)
+            found = &v->kids[i];
+    return found;
 }
 
 const char *jv_type_name(enum jv_type t)
 {
-    static const char *const names[] = { "null",     "false",    "true",
-                                         "a number", "a string", "an array",
-                                         "an object" };
+    static const char *const names[] = { "null",     "a boolean", "a number",
+                                         "a string", "an array",  "an object" };
 
     return t <= JV_OBJECT ? names[t] : "?";
 }

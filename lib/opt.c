@@ -135,11 +135,14 @@ static int parse_choice(const struct opt *o, const char *s)
     return RC_USAGE;
 }
 
-static int list_add(struct opt_list *l, const char *arg)
+static int append(struct opt_list *l, const char *arg)
 {
-    if (!(l->v = realloc(l->v, (l->n + 1) * sizeof(*l->v))))
+    const char **v = realloc(l->v, (l->n + 1) * sizeof(*v));
+
+    if (!v)
         abort();
-    l->v[l->n++] = arg;
+    v[l->n++] = arg;
+    l->v = v;
     return 0;
 }
 
@@ -172,7 +175,7 @@ static int apply(const struct opt *o, const char *arg)
     case OPT_T_CHOICE:
         return parse_choice(o, arg);
     case OPT_T_LIST:
-        return list_add(o->value, arg);
+        return append(o->value, arg);
     case OPT_T_END:
         break;
     }
@@ -231,15 +234,21 @@ static int skip_short(const struct opt *opts, char **argv, int i)
  * getopt_long() accepts any unique prefix of a long option ("--ty" for
  * "--type"); we do not, so that adding an option never breaks a script.
  */
-static int check_exact(const struct opt *opts, int argc, char **argv)
+static int check_exact(const struct opt *opts, int argc, char **argv,
+                       bool mixed)
 {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         size_t n;
         const struct opt *o;
 
-        if (a[0] != '-' || a[1] == '\0' || strcmp(a, "--") == 0)
+        if (strcmp(a, "--") == 0)
             return 0;
+        if (a[0] != '-' || a[1] == '\0') {
+            if (!mixed)
+                return 0;
+            continue;
+        }
         if (a[1] != '-') {
             i = skip_short(opts, argv, i);
             continue;
@@ -257,11 +266,13 @@ static int check_exact(const struct opt *opts, int argc, char **argv)
     return 0;
 }
 
-static void build(const struct opt *opts, size_t n, struct option *lo, char *so)
+static void build(const struct opt *opts, size_t n, struct option *lo, char *so,
+                  bool mixed)
 {
     size_t k = 0;
 
-    *so++ = '+';
+    if (!mixed)
+        *so++ = '+';
     *so++ = ':';
     *so++ = 'h';
     for (size_t i = 0; i < n; i++) {
@@ -294,18 +305,18 @@ static int bad_option(char **argv, int c)
     return opt_usage_error(NULL, "unknown option '%s'", arg);
 }
 
-int opt_parse(int argc, char **argv, const struct opt *opts,
-              const char *const *usage)
+static int parse(int argc, char **argv, const struct opt *opts,
+                 const char *const *usage, bool mixed)
 {
     size_t n = count_opts(opts);
     struct option *lo = calloc(n + 3, sizeof(*lo));
-    char *so = calloc(2 * n + 4, 1);
+    char *so = calloc(2 * n + 5, 1);
     int c, rc = 0;
 
     if (!lo || !so)
         abort();
-    build(opts, n, lo, so);
-    if (check_exact(opts, argc, argv) != 0) {
+    build(opts, n, lo, so, mixed);
+    if (check_exact(opts, argc, argv, mixed) != 0) {
         free(lo);
         free(so);
         return -1;
@@ -334,6 +345,18 @@ int opt_parse(int argc, char **argv, const struct opt *opts,
     memmove(argv, argv + optind, (size_t)(argc - optind) * sizeof(*argv));
     argv[argc - optind] = NULL;
     return argc - optind;
+}
+
+int opt_parse(int argc, char **argv, const struct opt *opts,
+              const char *const *usage)
+{
+    return parse(argc, argv, opts, usage, false);
+}
+
+int opt_parse_mixed(int argc, char **argv, const struct opt *opts,
+                    const char *const *usage)
+{
+    return parse(argc, argv, opts, usage, true);
 }
 
 /* --- commands with subcommands -------------------------------------- */

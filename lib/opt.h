@@ -24,6 +24,7 @@ struct opt_list {
     size_t n;
 };
 
+/* Frees @l's array (not the strings, which belong to argv). */
 void opt_list_free(struct opt_list *l);
 
 #define OPT_F_COMMON 1u /* listed under "Common options" in --help */
@@ -87,6 +88,14 @@ struct opt {
  */
 int opt_parse(int argc, char **argv, const struct opt *opts,
               const char *const *usage);
+
+/*
+ * The same, but options may also follow arguments (GNU order: "cmd run
+ * JID NODE --field x=1"); "--" still ends them. For commands whose
+ * arguments never start with '-' (JIDs, nodes, verbs).
+ */
+int opt_parse_mixed(int argc, char **argv, const struct opt *opts,
+                    const char *const *usage);
 
 /* A subcommand of a command that has them ("stanza roster add"). */
 struct opt_verb {

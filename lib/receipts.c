@@ -11,7 +11,7 @@
 
 void receipts_request(xmpp_stanza_t *msg)
 {
-    stanza_add_empty(msg, "request", NS_RECEIPTS);
+    stanza_add(msg, "request", NS_RECEIPTS);
 }
 
 static int receipt_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)

@@ -99,14 +99,14 @@ static void print_delay(struct out *o, xmpp_stanza_t *st)
     out_obj_end(o);
 }
 
-static void print_error(struct out *o, xmpp_stanza_t *st)
+void record_print_error(struct out *o, const char *key, xmpp_stanza_t *st)
 {
     struct stanza_error e;
 
-    if (!stanza_is_error(st))
+    if (!st || !stanza_is_error(st))
         return;
     stanza_get_error(st, &e);
-    out_obj_begin(o, "error");
+    out_obj_begin(o, key);
     out_str(o, "type", NULL, e.type);
     out_str(o, "condition", " error %s", e.condition);
     out_str(o, "text", ": %s", e.text);
@@ -201,17 +201,27 @@ static void print_priority(struct out *o, xmpp_stanza_t *st)
 
 void record_print(struct out *o, xmpp_stanza_t *st)
 {
+    record_print_dir(o, st, NULL);
+}
+
+void record_print_dir(struct out *o, xmpp_stanza_t *st, const char *dir)
+{
+    const char *mark = !dir ? "" : !strcmp(dir, "in") ? "<< " : ">> ";
+
     if (o->mode == OUT_XML) {
         char *xml = record_xml(st);
 
         if (xml)
-            fprintf(o->f, "%s\n", xml);
+            fprintf(o->f, "%s%s\n", mark, xml);
         free(xml);
         if (o->streaming)
             out_flush(o);
         return;
     }
+    if (o->mode == OUT_TEXT && !o->quiet)
+        fputs(mark, o->f);
     out_obj_begin(o, NULL);
+    out_str(o, "dir", NULL, dir);
     out_str(o, "kind", "%s", xmpp_stanza_get_name(st));
     out_str(o, "type", " %s", xmpp_stanza_get_type(st));
     out_str(o, "id", NULL, xmpp_stanza_get_id(st));
@@ -226,7 +236,7 @@ void record_print(struct out *o, xmpp_stanza_t *st)
     out_str(o, "status", " \"%s\"", child_text(st, "status"));
     print_priority(o, st);
     out_str(o, "chat_state", " <%s>", chat_state(st));
-    print_error(o, st);
+    record_print_error(o, "error", st);
     print_event(o, st);
     print_payloads(o, st);
     out_obj_end(o);

@@ -23,6 +23,19 @@
 void record_print(struct out *o, xmpp_stanza_t *st);
 
 /*
+ * The same with the direction of the traffic: @dir "in" or "out" becomes
+ * the first field ("dir") of the JSON object, and the "<< " or ">> "
+ * before the line of text or XML.
+ */
+void record_print_dir(struct out *o, xmpp_stanza_t *st, const char *dir);
+
+/*
+ * If @st (may be NULL) is an error stanza, prints its <error/> as member @key:
+ * JSON {type, condition, text}, text " error CONDITION: TEXT".
+ */
+void record_print_error(struct out *o, const char *key, xmpp_stanza_t *st);
+
+/*
  * Returns a new one-line serialization of @st (raw newlines and carriage
  * returns written as character references); the caller frees it.
  */

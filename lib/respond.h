@@ -9,8 +9,7 @@
 
 #include "session.h"
 
-#define NS_VERSION    "jabber:iq:version"
-#define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
+#define NS_VERSION "jabber:iq:version"
 
 /* Installs the responder on @s's current connection; call again after
  * each reconnect. @name is what version queries are told (NULL:

@@ -15,6 +15,9 @@
 
 #define TEXT_MAX 1024 /* a name or a group, in bytes */
 
+_Static_assert(ROSTERFILE_MAX <= JSONIN_MAX_BYTES,
+               "the JSON reader takes every file import reads");
+
 struct ctx {
     const char *what; /* the file, for messages */
     struct roster *r;
@@ -53,10 +56,26 @@ static int check_text(const struct ctx *x, const struct jv *v, size_t n,
     if (v->type != JV_STRING)
         return bad(x, v, n, "%s must be a string, not %s", what,
                    jv_type_name(v->type));
-    if (strlen(v->str) > TEXT_MAX)
+    if (strlen(v->s) > TEXT_MAX)
         return bad(x, v, n, "%s is over 1 KiB", what);
-    if (!text_check_xml(v->str, strlen(v->str), &off, &why))
+    if (!text_check_xml(v->s, strlen(v->s), &off, &why))
         return bad(x, v, n, "%s: %s at byte %zu", what, why, off + 1);
+    return RC_OK;
+}
+
+/* Sets *@out to the member @key of object @obj, or NULL. A name given
+ * twice is an error (which one would count?). */
+static int member(const struct ctx *x, const struct jv *obj, size_t n,
+                  const char *key, const struct jv **out)
+{
+    *out = NULL;
+    for (size_t i = 0; i < obj->n; i++) {
+        if (strcmp(obj->keys[i], key) != 0)
+            continue;
+        if (*out)
+            return bad(x, &obj->kids[i], n, "\"%s\" is given twice", key);
+        *out = &obj->kids[i];
+    }
     return RC_OK;
 }
 
@@ -86,23 +105,22 @@ static int read_groups(const struct ctx *x, const struct jv *g, size_t n,
     if (!(it->groups = calloc(g->n ? g->n : 1, sizeof(char *))))
         abort();
     for (size_t i = 0; i < g->n; i++) {
-        if ((rc = check_text(x, &g->v[i], n, "a group")) != RC_OK)
+        if ((rc = check_text(x, &g->kids[i], n, "a group")) != RC_OK)
             return rc;
-        if (!*g->v[i].str)
-            return bad(x, &g->v[i], n, "%s", "a group name is empty");
-        if (in_group(it, g->v[i].str))
+        if (!*g->kids[i].s)
+            return bad(x, &g->kids[i], n, "%s", "a group name is empty");
+        if (in_group(it, g->kids[i].s))
             continue;
-        if (!(it->groups[it->ngroups++] = strdup(g->v[i].str)))
+        if (!(it->groups[it->ngroups++] = strdup(g->kids[i].s)))
             abort();
     }
     qsort(it->groups, it->ngroups, sizeof(char *), cmp_str);
     return RC_OK;
 }
 
-static int read_jid(const struct ctx *x, const struct jv *c, size_t n,
-                    struct roster_item *it)
+static int read_jid(const struct ctx *x, const struct jv *c, const struct jv *j,
+                    size_t n, struct roster_item *it)
 {
-    const struct jv *j = jv_member(c, "jid");
     const char *why;
     struct jid *p;
 
@@ -111,17 +129,17 @@ static int read_jid(const struct ctx *x, const struct jv *c, size_t n,
     if (j->type != JV_STRING)
         return bad(x, j, n, "\"jid\" must be a string, not %s",
                    jv_type_name(j->type));
-    if (!(p = jid_parse(j->str, &why)))
+    if (!(p = jid_parse(j->s, &why)))
         return bad(x, j, n, "invalid JID: %s", why);
     if (p->resource) {
         jid_free(p);
         return bad(x, j, n, "'%s' has a resource: contacts are bare JIDs",
-                   j->str);
+                   j->s);
     }
     jid_free(p);
-    if (roster_find(x->r, j->str))
-        return bad(x, j, n, "'%s' is listed twice", j->str);
-    if (!(it->jid = strdup(j->str)))
+    if (roster_find(x->r, j->s))
+        return bad(x, j, n, "'%s' is listed twice", j->s);
+    if (!(it->jid = strdup(j->s)))
         abort();
     return RC_OK;
 }
@@ -130,20 +148,24 @@ static int read_contact(const struct ctx *x, const struct jv *c, size_t n)
 {
     struct roster *r = x->r;
     struct roster_item it = { 0 };
-    const struct jv *name = jv_member(c, "name");
+    const struct jv *j, *name, *groups;
     int rc;
 
     if (c->type != JV_OBJECT)
         return bad(x, c, n, "must be an object, not %s", jv_type_name(c->type));
+    if ((rc = member(x, c, n, "jid", &j)) != RC_OK ||
+        (rc = member(x, c, n, "name", &name)) != RC_OK ||
+        (rc = member(x, c, n, "groups", &groups)) != RC_OK)
+        return rc;
     if (name && name->type == JV_NULL)
         name = NULL;
-    rc = read_jid(x, c, n, &it);
+    rc = read_jid(x, c, j, n, &it);
     if (rc == RC_OK && name)
         rc = check_text(x, name, n, "\"name\"");
-    if (rc == RC_OK && name && *name->str && !(it.name = strdup(name->str)))
+    if (rc == RC_OK && name && *name->s && !(it.name = strdup(name->s)))
         abort();
     if (rc == RC_OK)
-        rc = read_groups(x, jv_member(c, "groups"), n, &it);
+        rc = read_groups(x, groups, n, &it);
     if (!(r->items = realloc(r->items, (r->n + 1) * sizeof(it))))
         abort();
     r->items[r->n++] = it; /* even if bad: roster_free() frees it */
@@ -164,13 +186,15 @@ static const struct jv *contacts(const struct ctx *x, const struct jv *doc,
                   jv_type_name(doc->type));
         return NULL;
     }
-    v = jv_member(doc, "version");
-    if (v && (v->type != JV_NUMBER || strcmp(v->str, "1") != 0)) {
+    if ((*rc = member(x, doc, 0, "version", &v)) != RC_OK ||
+        (*rc = member(x, doc, 0, "contacts", &list)) != RC_OK)
+        return NULL;
+    if (v && (v->type != JV_NUMBER || strcmp(v->s, "1") != 0)) {
         *rc = bad(x, v, 0, "%s",
                   "unknown \"version\" (this stanza reads version 1)");
         return NULL;
     }
-    if (!(list = jv_member(doc, "contacts")) || list->type != JV_ARRAY) {
+    if (!list || list->type != JV_ARRAY) {
         *rc = bad(x, list ? list : doc, 0, "%s",
                   "\"contacts\" must be an array of contacts");
         return NULL;
@@ -190,12 +214,12 @@ int rosterfile_parse(const char *buf, size_t len, const char *what,
     if (memchr(buf, '\0', len))
         return fail(RC_DATAERR, "%s: holds a NUL byte — nothing was changed",
                     what);
-    if (!(doc = jv_parse(buf, len, err, sizeof(err))))
+    if (!(doc = jsonin_parse(buf, len, err, sizeof(err))))
         return fail(RC_DATAERR, "%s: not valid JSON: %s — nothing was changed",
                     what, err);
     if ((list = contacts(&x, doc, &rc)))
         for (size_t i = 0; i < list->n && rc == RC_OK; i++)
-            rc = read_contact(&x, &list->v[i], i + 1);
+            rc = read_contact(&x, &list->kids[i], i + 1);
     jv_free(doc);
     return rc;
 }

@@ -65,6 +65,11 @@ int session_signal(void)
     return got_signal;
 }
 
+void session_clear_signal(void)
+{
+    got_signal = 0;
+}
+
 long long session_now(void)
 {
     struct timespec ts;
@@ -143,6 +148,19 @@ void session_new_id(struct session *s, char *buf, size_t len)
     snprintf(buf, len, "stz%s-%lu", s->id_prefix, ++s->id_seq);
 }
 
+bool session_own_reply(const struct session *s, xmpp_stanza_t *st)
+{
+    const char *name = xmpp_stanza_get_name(st);
+    const char *type = xmpp_stanza_get_type(st);
+    const char *id = xmpp_stanza_get_id(st);
+    size_t n = strlen(s->id_prefix);
+
+    return name && type && id && !strcmp(name, "iq") &&
+           (!strcmp(type, "result") || !strcmp(type, "error")) &&
+           !strncmp(id, "stz", 3) && !strncmp(id + 3, s->id_prefix, n) &&
+           id[3 + n] == '-';
+}
+
 /* --- libstrophe callbacks ------------------------------------------ */
 
 static bool starts(const char *s, const char *prefix)
@@ -158,6 +176,12 @@ static void log_traffic(struct session *s, const char *dir, const char *xml)
         trace_write(stderr, dir, xml, pw, true);
     if (s->trace)
         trace_write(s->trace, dir, xml, pw, false);
+    if (s->traffic) {
+        char *m = trace_mask(xml, pw);
+
+        s->traffic(s->traffic_arg, dir[0] == '<' ? "in" : "out", m);
+        free(m);
+    }
 }
 
 static void log_cb(void *ud, xmpp_log_level_t level, const char *area,
@@ -338,6 +362,11 @@ static void classify(struct session *s, int error, xmpp_stream_error_t *se,
             host);
     else if (s->tls_failed)
         why(s, RC_UNAVAILABLE, "TLS handshake with %s failed", host);
+    else if (was_online && s->ka_dead)
+        why(s, RC_TEMPFAIL,
+            "connection to %s lost: no answer to a keepalive ping "
+            "within %.1f s",
+            host, (double)s->opt.timeout_ms / 1000.0);
     else if (was_online)
         why(s, RC_TEMPFAIL, "connection to %s lost%s%s", host,
             error ? ": " : "", error ? strerror(error) : "");
@@ -493,6 +522,8 @@ static void reset_clues(struct session *s)
     s->stream_error = NULL;
     s->pin_checked = false;
     s->bad_xml = false;
+    s->ka_dead = false;
+    s->ka_sent = 0;
     s->cert_err[0] = s->why[0] = '\0';
     s->rc = RC_OK;
     s->fd = -1;
@@ -585,6 +616,49 @@ static int bad_xml(struct session *s)
     return RC_PROTOCOL;
 }
 
+static int keepalive_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
+{
+    struct session *s = ud;
+
+    (void)conn;
+    if (session_from_ok(s, xmpp_stanza_get_from(st), NULL)) {
+        s->ka_sent = 0; /* a result or an error: either way, alive */
+        return 0;
+    }
+    return 1; /* not from our server: keep waiting */
+}
+
+/* Pings the server every s->keepalive_ms; a ping unanswered for
+ * --timeout means a dead connection (a half-open TCP session never
+ * ends by itself): shut the socket so libstrophe sees it go. */
+static void keepalive(struct session *s)
+{
+    long long now = session_now();
+    char id[64];
+    xmpp_stanza_t *ping;
+
+    if (!s->keepalive_ms || s->state != S_ONLINE)
+        return;
+    if (s->ka_gen != s->gen) {
+        s->ka_gen = s->gen;
+        s->ka_next = now + s->keepalive_ms;
+    }
+    if (s->ka_sent && !s->ka_dead && now - s->ka_sent >= s->opt.timeout_ms) {
+        s->ka_dead = true;
+        if (s->fd >= 0)
+            shutdown(s->fd, SHUT_RDWR);
+    }
+    if (s->ka_sent || now < s->ka_next)
+        return;
+    session_new_id(s, id, sizeof(id));
+    ping = stanza_ping(s->ctx, NULL, id);
+    xmpp_id_handler_add(s->conn, keepalive_cb, id, s);
+    xmpp_send(s->conn, ping);
+    xmpp_stanza_release(ping);
+    s->ka_sent = now;
+    s->ka_next = now + s->keepalive_ms;
+}
+
 int session_wait(struct session *s, bool (*done)(void *), void *arg)
 {
     for (;;) {
@@ -605,6 +679,7 @@ int session_wait(struct session *s, bool (*done)(void *), void *arg)
             return s->rc ? s->rc : RC_TEMPFAIL;
         if ((left = session_left(s)) == 0)
             return RC_TEMPFAIL;
+        keepalive(s);
         quickack(s);
         armed = s->state == S_CONNECTING;
         if (armed)
@@ -624,6 +699,48 @@ void session_sleep(struct session *s, long long ms)
         long long left = end - session_now();
 
         xmpp_run_once(s->ctx, (unsigned long)(left < 50 ? left : 50));
+    }
+}
+
+#define RECONNECT_FIRST_MS 500
+#define RECONNECT_MAX_MS   60000
+
+/* @ms give or take a quarter, so that clients cut off together do not
+ * come back together. */
+static long long jitter(long long ms)
+{
+    unsigned r = 0;
+
+    if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r))
+        r = (unsigned)session_now_us();
+    return ms * 3 / 4 + (long long)(r % (unsigned)(ms / 2 + 1));
+}
+
+int session_reconnect(struct session *s, const struct reconnect *r)
+{
+    long long backoff = RECONNECT_FIRST_MS, lost = session_now(), delay;
+    int rc;
+
+    for (;;) {
+        delay = jitter(backoff);
+        warn("%s; reconnecting in %.1f s", s->why, (double)delay / 1000.0);
+        if (r->end && session_now() + delay > r->end)
+            delay = r->end - session_now();
+        session_sleep(s, delay > 0 ? delay : 0);
+        if (r->tick)
+            r->tick(r->arg);
+        if (got_signal)
+            return session_report(s);
+        if (r->end && session_now() >= r->end)
+            return RC_UNTIL_PASSED;
+        s->deadline = session_now() + s->opt.timeout_ms;
+        if ((rc = session_connect(s)) == RC_OK &&
+            ((rc = r->online(r->arg, lost)) == RC_OK || rc == RC_UNTIL_PASSED))
+            return rc;
+        if (got_signal || (rc != RC_UNAVAILABLE && rc != RC_TEMPFAIL))
+            return session_report(s);
+        backoff =
+            backoff * 2 > RECONNECT_MAX_MS ? RECONNECT_MAX_MS : backoff * 2;
     }
 }
 
@@ -668,11 +785,16 @@ void session_close(struct session *s)
 
 /* --- request/response ---------------------------------------------- */
 
-struct iq_wait {
-    struct session *s;
-    const char *to; /* who must answer; NULL: our server */
-    xmpp_stanza_t *reply;
-};
+char *session_domain(const struct session *s)
+{
+    const char *at = strchr(s->acct.jid, '@');
+    const char *d = at ? at + 1 : s->acct.jid;
+    char *r = strndup(d, strcspn(d, "/"));
+
+    if (!r)
+        abort();
+    return r;
+}
 
 bool session_from_ok(const struct session *s, const char *from, const char *to)
 {
@@ -690,47 +812,68 @@ bool session_from_ok(const struct session *s, const char *from, const char *to)
 
 static int iq_reply_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 {
-    struct iq_wait *w = ud;
+    struct session_req *r = ud;
     const char *type = xmpp_stanza_get_type(st);
 
     (void)conn;
-    if (!session_from_ok(w->s, xmpp_stanza_get_from(st), w->to))
+    if (!session_from_ok(r->s, xmpp_stanza_get_from(st), r->to))
         return 1; /* not from whom we asked: keep waiting */
     if (!type || (strcmp(type, "result") && strcmp(type, "error")))
         return 1;
-    w->reply = xmpp_stanza_clone(st);
+    r->reply = xmpp_stanza_clone(st);
     return 0;
 }
 
 static bool iq_answered(void *arg)
 {
-    return ((struct iq_wait *)arg)->reply != NULL;
+    return ((struct session_req *)arg)->reply != NULL;
+}
+
+void session_iq_send(struct session *s, xmpp_stanza_t *iq,
+                     struct session_req *r)
+{
+    const char *to = xmpp_stanza_get_to(iq);
+
+    memset(r, 0, sizeof(*r));
+    r->s = s;
+    if (!xmpp_stanza_get_id(iq)) {
+        session_new_id(s, r->id, sizeof(r->id));
+        xmpp_stanza_set_id(iq, r->id);
+    }
+    snprintf(r->id, sizeof(r->id), "%s", xmpp_stanza_get_id(iq));
+    r->to = to ? strdup(to) : NULL;
+    xmpp_id_handler_add(s->conn, iq_reply_cb, r->id, r);
+    xmpp_send(s->conn, iq);
+    xmpp_stanza_release(iq);
+}
+
+void session_iq_forget(struct session_req *r)
+{
+    if (!r->s)
+        return;
+    if (!r->reply && r->s->conn)
+        xmpp_id_handler_delete(r->s->conn, iq_reply_cb, r->id);
+    free(r->to);
+    r->to = NULL;
+    r->s = NULL;
 }
 
 int session_iq(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t **reply)
 {
-    struct iq_wait w = { s, NULL, NULL };
-    char id[64];
+    struct session_req r;
     int rc;
 
     *reply = NULL;
-    if (!xmpp_stanza_get_id(iq)) {
-        session_new_id(s, id, sizeof(id));
-        xmpp_stanza_set_id(iq, id);
-    }
-    snprintf(id, sizeof(id), "%s", xmpp_stanza_get_id(iq));
-    w.to = xmpp_stanza_get_to(iq) ? strdup(xmpp_stanza_get_to(iq)) : NULL;
-    xmpp_id_handler_add(s->conn, iq_reply_cb, id, &w);
-    xmpp_send(s->conn, iq);
-    xmpp_stanza_release(iq);
-    rc = session_wait(s, iq_answered, &w);
-    if (!w.reply)
-        xmpp_id_handler_delete(s->conn, iq_reply_cb, id);
-    free((char *)w.to);
-    if (rc != RC_OK)
+    session_iq_send(s, iq, &r);
+    rc = session_wait(s, iq_answered, &r);
+    session_iq_forget(&r);
+    if (rc != RC_OK) {
+        if (r.reply)
+            xmpp_stanza_release(r.reply);
         return rc;
-    *reply = w.reply;
-    return stanza_is_error(w.reply) ? RC_REMOTE : RC_OK;
+    }
+    *reply = r.reply;
+    return stanza_is_error(r.reply) ? RC_REMOTE : RC_OK;
 }
 
 int session_end(struct session *s, int rc)

@@ -34,7 +34,14 @@ struct session {
     long long deadline; /* CLOCK_MONOTONIC ms; 0: not started */
     long tick_ms;       /* longest sleep per turn of the loop */
     bool no_sm;         /* no XEP-0198 (short-lived receivers) */
+    long keepalive_ms;  /* ping the server when online this often; 0: no */
+    long long ka_next;  /* when the next keepalive ping is due */
+    long long ka_sent;  /* when the unanswered one went out; 0: none */
+    unsigned ka_gen;    /* the connection ka_next belongs to */
     FILE *trace;
+    /* every element sent (@dir "out") or received ("in"), secrets masked */
+    void (*traffic)(void *arg, const char *dir, const char *xml);
+    void *traffic_arg;
     char id_prefix[12];
     unsigned long id_seq;
     /* clues about a failure, gathered from libstrophe's callbacks */
@@ -43,6 +50,7 @@ struct session {
     int sock_error;           /* errno of a failed connect() */
     bool pin_checked;         /* --pin compared with the leaf */
     bool bad_xml;             /* the server sent malformed XML */
+    bool ka_dead;             /* a keepalive ping went unanswered */
     char cert_err[256];
     char why[512];        /* the last failure, for session_report() */
     struct session *next; /* registry of live sessions */
@@ -79,6 +87,52 @@ int session_wait(struct session *s, bool (*done)(void *), void *arg);
  */
 int session_iq(struct session *s, xmpp_stanza_t *iq, xmpp_stanza_t **reply);
 
+/*
+ * An iq in flight, for commands that keep several requests open at once
+ * (session_iq() waits for one). The caller keeps @r in place until the
+ * answer came or it called session_iq_forget().
+ */
+struct session_req {
+    struct session *s;
+    char id[64];
+    char *to;             /* who must answer; NULL: our server */
+    xmpp_stanza_t *reply; /* the answer (result or error) once it came */
+};
+
+/*
+ * Sends @iq (takes ownership; an id is added if missing) and returns at
+ * once; @r->reply is set when the answer from its addressee arrives,
+ * while session_wait() runs the loop.
+ */
+void session_iq_send(struct session *s, xmpp_stanza_t *iq,
+                     struct session_req *r);
+
+/* Stops waiting for @r's answer and frees its state; @r->reply, if any,
+ * stays the caller's to release. */
+void session_iq_forget(struct session_req *r);
+
+#define RC_UNTIL_PASSED (-1) /* session_reconnect(): the end came first */
+
+struct reconnect {
+    long long end; /* stop trying at this time (monotonic ms); 0: never */
+    /* called while waiting between attempts; may be NULL */
+    void (*tick)(void *arg);
+    /* called once online again: handlers, presence, catching up.
+     * Returns RC_OK, RC_UNTIL_PASSED, or the code of a connection lost
+     * again (then the next attempt follows). */
+    int (*online)(void *arg, long long lost_ms);
+    void *arg;
+};
+
+/*
+ * After the connection was lost (s->why says how): says so on stderr,
+ * then connects again after 0.5 s, 1 s, 2 s ... (at most 60 s, each
+ * give or take a quarter) until online() is content. Returns RC_OK,
+ * RC_UNTIL_PASSED, or the exit code of a failure that waiting cannot
+ * fix (authentication, certificate) or of a signal, after saying why.
+ */
+int session_reconnect(struct session *s, const struct reconnect *r);
+
 /* Sleeps @ms (between reconnects), keeping libstrophe's timers going;
  * a signal ends it early. */
 void session_sleep(struct session *s, long long ms);
@@ -90,11 +144,19 @@ void session_sleep(struct session *s, long long ms);
  */
 bool session_from_ok(const struct session *s, const char *from, const char *to);
 
+/* Returns the domain of the account's JID (our server) as a new string
+ * the caller frees; call after session_connect(). */
+char *session_domain(const struct session *s);
+
 /* Writes a new random id (24 hex digits) to @buf. */
 void session_random_id(char *buf, size_t len);
 
 /* Writes a new unique stanza id to @buf. */
 void session_new_id(struct session *s, char *buf, size_t len);
+
+/* True if @st is an iq result or error answering an id we made: the
+ * answer to a request of ours (keepalive, archive query), not news. */
+bool session_own_reply(const struct session *s, xmpp_stanza_t *st);
 
 /* Milliseconds left until the deadline (never negative). */
 long long session_left(const struct session *s);
@@ -126,5 +188,8 @@ int session_iq_failed(struct session *s, const char *to, int rc);
 
 /* The signal that interrupted us (SIGINT, SIGTERM) or 0. */
 int session_signal(void);
+
+/* Forgets a SIGINT that was handled (an interactive command goes on). */
+void session_clear_signal(void);
 
 #endif

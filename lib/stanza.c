@@ -19,7 +19,8 @@ void stanza_add_text(xmpp_stanza_t *parent, const char *name, const char *text)
     xmpp_stanza_release(el);
 }
 
-void stanza_add_empty(xmpp_stanza_t *parent, const char *name, const char *ns)
+xmpp_stanza_t *stanza_add(xmpp_stanza_t *parent, const char *name,
+                          const char *ns)
 {
     xmpp_stanza_t *el = xmpp_stanza_new(xmpp_stanza_get_context(parent));
 
@@ -27,7 +28,8 @@ void stanza_add_empty(xmpp_stanza_t *parent, const char *name, const char *ns)
     if (ns)
         xmpp_stanza_set_ns(el, ns);
     xmpp_stanza_add_child(parent, el);
-    xmpp_stanza_release(el);
+    xmpp_stanza_release(el); /* @parent holds it */
+    return el;
 }
 
 xmpp_stanza_t *stanza_message(xmpp_ctx_t *ctx, const char *to, const char *type,

@@ -6,8 +6,10 @@
 
 #include <strophe.h>
 
-#define NS_PING    "urn:xmpp:ping"
-#define NS_STANZAS "urn:ietf:params:xml:ns:xmpp-stanzas"
+#define NS_PING        "urn:xmpp:ping"
+#define NS_STANZAS     "urn:ietf:params:xml:ns:xmpp-stanzas"
+#define NS_DISCO_INFO  "http://jabber.org/protocol/disco#info"
+#define NS_DISCO_ITEMS "http://jabber.org/protocol/disco#items"
 
 /*
  * Returns a new <message/>; @type, @subject, @thread may be NULL. The
@@ -17,11 +19,13 @@ xmpp_stanza_t *stanza_message(xmpp_ctx_t *ctx, const char *to, const char *type,
                               const char *id, const char *body,
                               const char *subject, const char *thread);
 
-/* Adds <@name xmlns='@ns'/> (no xmlns if @ns is NULL) to @parent. */
-void stanza_add_empty(xmpp_stanza_t *parent, const char *name, const char *ns);
-
 /* Adds <@name>@text</@name> to @parent. */
 void stanza_add_text(xmpp_stanza_t *parent, const char *name, const char *text);
+
+/* Adds an empty <@name xmlns=@ns/> (@ns may be NULL) to @parent and
+ * returns it, owned by @parent. */
+xmpp_stanza_t *stanza_add(xmpp_stanza_t *parent, const char *name,
+                          const char *ns);
 
 /* Returns a new XEP-0199 ping iq to @to (NULL: our server). */
 xmpp_stanza_t *stanza_ping(xmpp_ctx_t *ctx, const char *to, const char *id);

@@ -217,9 +217,7 @@ static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
     put_escaped(in->out, s, len, false);
 }
 
-/* Returns a new indented copy of @xml if it is one well-formed element,
- * or NULL. */
-static char *indent(const char *xml)
+char *trace_indent(const char *xml)
 {
     struct indent in = { 0 };
     char *buf = NULL;
@@ -252,7 +250,7 @@ void trace_write(FILE *f, const char *dir, const char *xml, const char *secret,
                  bool pretty)
 {
     char *m = trace_mask(xml, secret);
-    char *p = pretty && strlen(m) < 1024 * 1024 ? indent(m) : NULL;
+    char *p = pretty && strlen(m) < 1024 * 1024 ? trace_indent(m) : NULL;
     const char *s = p ? (const char *)p : m;
 
     for (const char *nl; (nl = strchr(s, '\n')) != NULL && p; s = nl + 1)

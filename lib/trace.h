@@ -24,4 +24,8 @@ char *trace_mask(const char *s, const char *secret);
 void trace_write(FILE *f, const char *dir, const char *xml, const char *secret,
                  bool pretty);
 
+/* Returns a new copy of @xml indented over several lines (two spaces a
+ * level, text kept inline) if it is one well-formed element, or NULL. */
+char *trace_indent(const char *xml);
+
 #endif

@@ -15,6 +15,7 @@
 struct parse {
     XML_Parser p;
     long line, col; /* where stop() was called, 0 if not */
+    long line0;     /* the number of the first line of the input, less 1 */
     int depth;
     long start; /* byte offset of the current top-level element */
     const char *why;
@@ -109,14 +110,15 @@ static int where(struct parse *ps, char *err, size_t errlen, const char *why)
 
     if (line == 1)
         col -= (long)strlen(WRAP_OPEN);
-    snprintf(err, errlen, "line %ld, column %ld: %s", line, col < 1 ? 1 : col,
-             why);
+    snprintf(err, errlen, "line %ld, column %ld: %s", ps->line0 + line,
+             col < 1 ? 1 : col, why);
     return -1;
 }
 
-static int check_text(const char *text, size_t len, char *err, size_t errlen)
+static int check_text(const char *text, size_t len, long line0, char *err,
+                      size_t errlen)
 {
-    size_t off, line = 1, col = 1;
+    size_t off, line = (size_t)line0 + 1, col = 1;
     const char *why;
 
     if (text_check_xml(text, len, &off, &why))
@@ -130,13 +132,14 @@ static int check_text(const char *text, size_t len, char *err, size_t errlen)
 
 /* A DTD could only come at the very start, where the wrapper already is,
  * so expat would call it a syntax error: say what it is instead. */
-static int no_dtd(const char *text, size_t len, char *err, size_t errlen)
+static int no_dtd(const char *text, size_t len, long line0, char *err,
+                  size_t errlen)
 {
     static const char *const bad[] = { "<!DOCTYPE", "<!ENTITY", NULL };
 
     for (size_t i = 0; bad[i]; i++) {
         const char *hit = memmem(text, len, bad[i], strlen(bad[i]));
-        size_t line = 1, col = 1;
+        size_t line = (size_t)line0 + 1, col = 1;
 
         if (!hit)
             continue;
@@ -166,6 +169,57 @@ static int parse(struct parse *ps, const char *text, size_t len, char *err,
     return 0;
 }
 
+static void setup(struct parse *ps)
+{
+    if (!(ps->p = XML_ParserCreate("UTF-8")))
+        abort();
+    XML_SetUserData(ps->p, ps);
+    XML_SetElementHandler(ps->p, on_start, on_end);
+    XML_SetCharacterDataHandler(ps->p, on_text);
+    XML_SetStartDoctypeDeclHandler(ps->p, on_doctype);
+    XML_SetProcessingInstructionHandler(ps->p, on_pi);
+}
+
+static bool blank(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (!strchr(" \t\r\n", s[i]))
+            return false;
+    return true;
+}
+
+enum xmlin_status xmlin_status(const char *text, size_t len, long line,
+                               char *err, size_t errlen)
+{
+    struct parse ps = { .line0 = line - 1 };
+    long base = (long)strlen(WRAP_OPEN), end;
+    enum xmlin_status st = XMLIN_INCOMPLETE;
+
+    if (blank(text, len))
+        return XMLIN_EMPTY;
+    if (no_dtd(text, len, ps.line0, err, errlen) ||
+        check_text(text, len, ps.line0, err, errlen))
+        return XMLIN_BAD;
+    setup(&ps);
+    if (XML_Parse(ps.p, WRAP_OPEN, (int)base, 0) != XML_STATUS_OK ||
+        XML_Parse(ps.p, text, (int)len, 0) != XML_STATUS_OK) {
+        where(&ps, err, errlen,
+              ps.why ? ps.why : XML_ErrorString(XML_GetErrorCode(ps.p)));
+        st = XMLIN_BAD;
+    } else if (ps.nranges) {
+        end = ps.ranges[ps.nranges - 1].to - base;
+        if (ps.depth == 1 && blank(text + end, len - (size_t)end))
+            st = XMLIN_COMPLETE;
+    }
+    if (st == XMLIN_INCOMPLETE && len > XMLIN_MAX_BYTES) {
+        snprintf(err, errlen, "stanza over 256 KiB");
+        st = XMLIN_BAD;
+    }
+    XML_ParserFree(ps.p);
+    free(ps.ranges);
+    return st;
+}
+
 int xmlin_parse(xmpp_ctx_t *ctx, const char *text, size_t len,
                 struct xmlin *out, char *err, size_t errlen)
 {
@@ -174,20 +228,13 @@ int xmlin_parse(xmpp_ctx_t *ctx, const char *text, size_t len,
     int rc;
 
     memset(out, 0, sizeof(*out));
-    if (no_dtd(text, len, err, errlen))
+    if (no_dtd(text, len, 0, err, errlen))
         return -1;
-    if (len > 64L * 1024 * 1024 || check_text(text, len, err, errlen))
+    if (len > 64L * 1024 * 1024 || check_text(text, len, 0, err, errlen))
         return len > 64L * 1024 * 1024
                    ? (snprintf(err, errlen, "input over 64 MiB"), -1)
                    : -1;
-    ps.p = XML_ParserCreate("UTF-8");
-    if (!ps.p)
-        abort();
-    XML_SetUserData(ps.p, &ps);
-    XML_SetElementHandler(ps.p, on_start, on_end);
-    XML_SetCharacterDataHandler(ps.p, on_text);
-    XML_SetStartDoctypeDeclHandler(ps.p, on_doctype);
-    XML_SetProcessingInstructionHandler(ps.p, on_pi);
+    setup(&ps);
     rc = parse(&ps, text, len, err, errlen);
     XML_ParserFree(ps.p);
     if (rc == 0 && ps.nranges == 0) {

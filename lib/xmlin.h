@@ -30,4 +30,19 @@ int xmlin_parse(xmpp_ctx_t *ctx, const char *text, size_t len,
 
 void xmlin_free(struct xmlin *in);
 
+enum xmlin_status {
+    XMLIN_EMPTY,      /* only white space */
+    XMLIN_INCOMPLETE, /* well-formed so far: more is needed */
+    XMLIN_COMPLETE,   /* one or more whole stanzas: xmlin_parse() them */
+    XMLIN_BAD,        /* malformed, or not allowed: @err says where */
+};
+
+/*
+ * For input typed or piped a line at a time: is @text (@len bytes) whole
+ * stanzas yet? Applies every check xmlin_parse() does that can be made
+ * on a part. Lines in @err are numbered from @line.
+ */
+enum xmlin_status xmlin_status(const char *text, size_t len, long line,
+                               char *err, size_t errlen);
+
 #endif

@@ -376,3 +376,74 @@ complete -C '$1'" | cut -f1
     complete_words stanza unblock --a
     expect --all --account
 }
+
+@test "bash: stanza disco <TAB> offers the verbs; options also after arguments" {
+    complete_words stanza disco ''
+    expect info items tree find
+    complete_words stanza disco t
+    expect tree
+    complete_words stanza disco tree --de
+    expect --depth
+    complete_words stanza disco --json tree example.org --par
+    expect --parallel
+    complete_words stanza disco -d 2 tree ''
+    expect
+    complete_words stanza-disco i
+    expect info items
+}
+
+@test "bash: stanza disco find <TAB> offers features and identities" {
+    complete_words stanza disco find conf
+    expect conference/text
+    complete_words stanza disco find urn:xmpp:http
+    expect urn:xmpp:http:upload:0
+    complete_words stanza disco find conference/text ''
+    expect
+}
+
+@test "zsh: stanza disco offers verbs, options after arguments, features" {
+    command -v zsh >/dev/null || skip "zsh is not installed"
+    run -0 zsh_complete stanza disco ''
+    [ "$output" = $'info\nitems\ntree\nfind' ]
+    run -0 zsh_complete stanza disco tree example.org --dep
+    [ "$output" = --depth ]
+    run -0 zsh_complete stanza disco find proxy
+    [ "$output" = proxy/bytestreams ]
+}
+
+@test "fish: stanza disco offers verbs, options after arguments, features" {
+    command -v fish >/dev/null || skip "fish is not installed"
+    run -0 fish_complete 'stanza disco '
+    [ "$output" = $'find\ninfo\nitems\ntree' ]
+    run -0 fish_complete 'stanza disco tree example.org --dep'
+    [ "$output" = --depth ]
+    run -0 fish_complete 'stanza disco find proxy'
+    [ "$output" = proxy/bytestreams ]
+}
+
+@test "bash: stanza command <TAB> offers list and run; run JID <TAB> the admin nodes" {
+    complete_words stanza command ''
+    expect list run
+    complete_words stanza command run example.org http://jabber.org/protocol/admin#add
+    expect http://jabber.org/protocol/admin#add-user
+    complete_words stanza command run --fi
+    expect --field
+    complete_words stanza command run example.org node --inter
+    expect --interactive
+    touch "$BATS_TEST_TMPDIR/form.json"
+    complete_words stanza command run --form "$BATS_TEST_TMPDIR/form.j"
+    expect "$BATS_TEST_TMPDIR/form.json"
+}
+
+@test "zsh and fish: stanza command offers verbs and the admin nodes" {
+    command -v zsh >/dev/null || skip "zsh is not installed"
+    command -v fish >/dev/null || skip "fish is not installed"
+    run -0 zsh_complete stanza command ''
+    [ "$output" = $'list\nrun' ]
+    run -0 zsh_complete stanza command run example.org http://jabber.org/protocol/admin#announ
+    [ "$output" = http://jabber.org/protocol/admin#announce ]
+    run -0 fish_complete 'stanza command '
+    [ "$output" = $'list\nrun' ]
+    run -0 fish_complete 'stanza command run example.org http://jabber.org/protocol/admin#announ'
+    [ "$output" = http://jabber.org/protocol/admin#announce ]
+}

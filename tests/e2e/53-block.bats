@@ -47,9 +47,9 @@ mallory@$d" ]
 @test "block: a blocked JID's messages bounce and never arrive; others' do" {
     as_alice block "bob@$d"
     recv_start alice 1
-    run -1 --separate-stderr as_user bob send "alice@$d" 'let me in'
+    run -1 --separate-stderr as bob send "alice@$d" 'let me in'
     [[ $stderr == "stanza send: message to 'alice@$d' (id "*") bounced: service-unavailable (cancel)" ]]
-    run -0 as_user carol send "alice@$d" 'hello from carol'
+    run -0 as carol send "alice@$d" 'hello from carol'
     recv_wait alice
     # only carol's message came, though bob's was sent first
     [ "$(jq -c '[.from, .body]' <<<"$(recv_out alice)" | sed 's|/[^"]*"|"|')" = \
@@ -64,7 +64,7 @@ mallory@$d" ]
 @test "unblock: delivery works again" {
     run -0 as_alice unblock "bob@$d"
     recv_start alice 1
-    run -0 as_user bob send "alice@$d" 'back again'
+    run -0 as bob send "alice@$d" 'back again'
     recv_wait alice
     [ "$(jq -r .body <<<"$(recv_out alice)")" = "back again" ]
     run -0 as_alice block --list --json

@@ -60,6 +60,14 @@ as_alice() {
         --ca-file "$XMPP_CA" -j "alice@$XMPP_DOMAIN" "$@"
 }
 
+# as USER COMMAND ARGS...: stanza as USER against the test server
+as() {
+    local user=$1 cmd=$2
+    shift 2
+    STANZA_PASSWORD=$user-pw stanza "$cmd" --server "127.0.0.1:$XMPP_PORT" \
+        --ca-file "$XMPP_CA" -j "$user@$XMPP_DOMAIN" "$@"
+}
+
 # recv_start USER COUNT [TIMEOUT]: starts the independent receiver (slixmpp)
 # as USER in the background,
 # writing JSON lines to $BATS_TEST_TMPDIR/USER.out; waits until it is online.
@@ -90,12 +98,71 @@ recv_out() {
     cat "$BATS_TEST_TMPDIR/$1.out"
 }
 
-# as_user USER COMMAND ARGS...: stanza as USER (alice, bob, carol, admin)
-as_user() {
-    local user=$1 cmd=$2
-    shift 2
-    STANZA_PASSWORD=$user-pw stanza "$cmd" --server "127.0.0.1:$XMPP_PORT" \
-        --ca-file "$XMPP_CA" -j "$user@$XMPP_DOMAIN" "$@"
+# proxy_start [PORT]: a proxy to the server (or PORT) that the test steers by
+# writing cut, freeze or pass to $BATS_TEST_TMPDIR/ctl; its port in $proxy_port
+proxy_start() {
+    "$SERVER_DIR/cutproxy.py" --listen-port-file "$BATS_TEST_TMPDIR/proxy.port" \
+        --to "${1:-$XMPP_PORT}" --control "$BATS_TEST_TMPDIR/ctl" 3>&- &
+    track $!
+    for _ in $(seq 1 100); do [ -s "$BATS_TEST_TMPDIR/proxy.port" ] && break; sleep 0.05; done
+    proxy_port=$(cat "$BATS_TEST_TMPDIR/proxy.port")
+}
+
+# wait_for FILE PATTERN: up to 20 s for a line matching PATTERN in FILE
+wait_for() {
+    for _ in $(seq 1 400); do grep -q -- "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done
+    echo "timed out waiting for '$2' in $1" >&2
+    return 1
+}
+
+# --- a terminal program driven in tmux, as a person would -----------------
+# Each test gets its own tmux server (socket in $BATS_TEST_TMPDIR), killed
+# after the test with the other background helpers.
+#   tmux_start CMD...      runs CMD in a detached 120x40 terminal
+#   tmux_keys KEYS...      types: tmux send-keys (Enter, Tab, C-c, Up...)
+#   tmux_type TEXT         types TEXT literally (no key names)
+#   tmux_screen            prints what the terminal shows now
+#   tmux_wait REGEX [S]    waits up to S seconds (default 10) until the
+#                          screen matches the extended REGEX
+#   tmux_done [S]          waits until CMD has ended; its exit status is in
+#                          $BATS_TEST_TMPDIR/tmux.rc
+_tmux() {
+    tmux -S "$BATS_TEST_TMPDIR/tmux.sock" "$@"
+}
+
+tmux_start() {
+    local cmd
+    printf -v cmd '%q ' "$@"
+    rm -f "$BATS_TEST_TMPDIR/tmux.rc"
+    _tmux new-session -d -x 120 -y 40 \
+        "$cmd; echo \$? >'$BATS_TEST_TMPDIR/tmux.rc'; sleep 600" 3>&-
+    track "$(_tmux display-message -p '#{pid}')"
+}
+
+tmux_keys() { _tmux send-keys "$@"; }
+tmux_type() { _tmux send-keys -l "$1"; }
+tmux_screen() { _tmux capture-pane -p; }
+
+tmux_wait() {
+    local i n=$((${2:-10} * 20))
+    for ((i = 0; i < n; i++)); do
+        tmux_screen | grep -Eq -- "$1" && return 0
+        sleep 0.05
+    done
+    echo "the screen never showed /$1/; it shows:" >&2
+    tmux_screen >&2
+    return 1
+}
+
+tmux_done() {
+    local i n=$((${1:-10} * 20))
+    for ((i = 0; i < n; i++)); do
+        [ -s "$BATS_TEST_TMPDIR/tmux.rc" ] && return 0
+        sleep 0.05
+    done
+    echo "the program in tmux did not end; the screen:" >&2
+    tmux_screen >&2
+    return 1
 }
 
 # roster_of USER: USER's roster as an independent client (slixmpp) gets it,

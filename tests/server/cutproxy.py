@@ -2,12 +2,21 @@
 """A TCP proxy that cuts connections, for tests of lost connections.
 
 cutproxy.py --listen-port-file FILE --to PORT
-            (--cut-after BYTES | --cut-after-ms MS) [--cuts N]
+            (--cut-after BYTES | --cut-after-ms MS | --control FILE) [--cuts N]
 
 Forwards 127.0.0.1:<free port> to 127.0.0.1:PORT. The first N connections
 (default 1) are closed abruptly, both ways, once the client has sent more
 than BYTES bytes, or MS milliseconds after they were accepted; later ones
 pass untouched. Writes its port to the file.
+
+With --control FILE, the test steers the proxy by writing one word to FILE:
+  cut     the open connections are closed abruptly, both ways, and new ones
+          are closed as soon as they are accepted (the server is down);
+  freeze  the open connections go dead without closing: what either side
+          sends is dropped, and the server's side stays open (a half-open
+          connection: the server believes it delivers); connections
+          accepted later pass; FILE.frozen appears once one froze;
+  pass    (or no FILE) everything passes.
 """
 import argparse
 import os
@@ -16,11 +25,35 @@ import socket
 import time
 
 
-def pump(client, server, limit, deadline):
+def control(path):
+    try:
+        with open(path) as f:
+            return f.read().strip()
+    except OSError:
+        return 'pass'
+
+
+def drop_until_closed(client, server, hold):
+    """Frozen: read and drop both ways; keep the server side open until the
+    server closes it or `hold` seconds have passed."""
+    sel = selectors.DefaultSelector()
+    sel.register(client, selectors.EVENT_READ)
+    sel.register(server, selectors.EVENT_READ)
+    end = time.monotonic() + hold
+    while time.monotonic() < end:
+        for key, _ in sel.select(end - time.monotonic()):
+            if not key.fileobj.recv(65536):
+                if key.fileobj is server:
+                    return
+                sel.unregister(client)
+
+
+def pump(client, server, limit, deadline, ctl=None):
     sel = selectors.DefaultSelector()
     sel.register(client, selectors.EVENT_READ, server)
     sel.register(server, selectors.EVENT_READ, client)
     sent = 0
+    was = control(ctl) if ctl else None
     try:
         while True:
             timeout = None
@@ -28,6 +61,15 @@ def pump(client, server, limit, deadline):
                 timeout = deadline - time.monotonic()
                 if timeout <= 0:
                     return  # cut on time
+            if ctl:
+                now = control(ctl)
+                if now == 'cut':
+                    return
+                if now == 'freeze' and was != 'freeze':
+                    open(ctl + '.frozen', 'w').close()  # for the test
+                    return drop_until_closed(client, server, 60)
+                was = now
+                timeout = 0.05
             for key, _ in sel.select(timeout):
                 src, dst = key.fileobj, key.data
                 data = src.recv(65536)
@@ -57,6 +99,7 @@ def main():
     cut = ap.add_mutually_exclusive_group(required=True)
     cut.add_argument('--cut-after', type=int)
     cut.add_argument('--cut-after-ms', type=int)
+    cut.add_argument('--control')
     ap.add_argument('--cuts', type=int, default=1)
     a = ap.parse_args()
     ls = socket.socket()
@@ -70,6 +113,9 @@ def main():
     n = 0
     while True:
         client, _ = ls.accept()
+        if a.control and control(a.control) == 'cut':
+            client.close()
+            continue
         server = socket.create_connection(('127.0.0.1', a.to))
         cutting = n < a.cuts
         limit = a.cut_after if cutting else None
@@ -79,7 +125,7 @@ def main():
         n += 1
         if os.fork() == 0:
             ls.close()
-            pump(client, server, limit, deadline)
+            pump(client, server, limit, deadline, a.control)
             os._exit(0)
         client.close()
         server.close()

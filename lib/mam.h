@@ -1,0 +1,79 @@
+/* lib/mam.h - catching up from the message archive (XEP-0313)
+ *
+ * A long-running command that lost its connection asks the archive for
+ * what it missed: everything after the newest archive id it saw (XEP-0359
+ * stanza-id). When it first goes online it asks for the archive's newest
+ * id (mam_online()), so that even a command that has seen nothing yet
+ * knows where its gap starts; a server that keeps no ids leaves it the
+ * time it first went online, to the second.
+ * The command's own message handler passes each stanza to mam_take():
+ * archive results come back unwrapped, and messages that were delivered
+ * twice (live and from the archive) are recognized by their archive id.
+ */
+#ifndef STANZA_LIB_MAM_H
+#define STANZA_LIB_MAM_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#include <strophe.h>
+
+#include "idset.h"
+#include "session.h"
+
+#define NS_MAM     "urn:xmpp:mam:2"
+#define NS_SID     "urn:xmpp:sid:0"
+#define NS_FORWARD "urn:xmpp:forward:0"
+#define NS_RSM     "http://jabber.org/protocol/rsm"
+#define NS_XDATA   "jabber:x:data"
+
+#define MAM_PAGE      50  /* results per page asked for */
+#define MAM_MAX_PAGES 400 /* then the rest counts as a gap */
+
+struct mam {
+    struct session *s;
+    char *archive;     /* a room's bare JID; NULL: our own account's */
+    char *by;          /* whose stanza-ids count: the archive's bare JID */
+    char *last;        /* the newest archive id seen, or NULL */
+    time_t since;      /* with no id seen: the first time we were online */
+    char queryid[40];  /* the query running, or "" */
+    bool marking;      /* the query asks for the newest id only */
+    char mark_id[64];  /* its iq's id, while its answer is awaited */
+    bool live_moved;   /* a live message moved 'last' during a catch-up */
+    struct idset seen; /* archive ids delivered */
+    long caught;       /* messages the last catch-up delivered */
+};
+
+/* @archive: a room's bare JID, or NULL for @s's own account. */
+void mam_init(struct mam *m, struct session *s, const char *archive);
+void mam_free(struct mam *m);
+
+/* Call on each new connection, once online. The first time it notes
+ * the time and asks for the newest archive id, without waiting. */
+void mam_online(struct mam *m);
+
+enum mam_take {
+    MAM_LIVE,      /* an ordinary stanza: handle it */
+    MAM_DUPLICATE, /* delivered before: drop it */
+    MAM_RESULT,    /* a result of our query: handle *@msg instead */
+    MAM_OTHER,     /* belongs to the query but carries no message: drop */
+};
+
+/*
+ * Classifies the incoming @st. For MAM_RESULT, *@msg is a new copy of
+ * the archived message with its <delay/> and <stanza-id/>; the caller
+ * releases it.
+ */
+enum mam_take mam_take(struct mam *m, xmpp_stanza_t *st, xmpp_stanza_t **msg);
+
+/*
+ * Asks the archive, page after page, for everything after what was seen;
+ * the results arrive through the caller's handler and mam_take(). Each
+ * page waits until @end (0: --timeout from now, whichever comes first).
+ * Returns RC_OK (m->caught says how many), RC_REMOTE with the error's
+ * condition in @cond, RC_PROTOCOL if the archive ends a page without
+ * moving on, or the code of a lost connection or a timeout.
+ */
+int mam_catch_up(struct mam *m, long long end, char *cond, size_t condlen);
+
+#endif
