@@ -39,11 +39,9 @@ void console_note(struct console *C, const char *fmt, ...)
 
     if (C->interactive)
         tty_hide();
-    fprintf(stderr, "%s: ", err_prog());
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    err_vmsg("", fmt, ap); /* the server's words may hold escapes */
     va_end(ap);
-    fputc('\n', stderr);
     if (C->interactive)
         tty_show();
 }
