@@ -39,11 +39,9 @@ void console_note(struct console *C, const char *fmt, ...)
 
     if (C->interactive)
         tty_hide();
-    fprintf(stderr, "%s: ", err_prog());
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    err_vmsg("", fmt, ap); /* the server's words may hold escapes */
     va_end(ap);
-    fputc('\n', stderr);
     if (C->interactive)
         tty_show();
 }
@@ -392,8 +390,12 @@ static bool tty_step(void *arg)
     struct console *C = arg;
     struct pollfd p = { .fd = 0, .events = POLLIN };
 
-    while (!holding(C) && !C->quit && !C->eof && poll(&p, 1, 0) > 0)
-        tty_read(C);
+    while (!holding(C) && !C->quit && !C->eof && poll(&p, 1, 0) > 0) {
+        if (p.revents & (POLLHUP | POLLERR | POLLNVAL))
+            C->eof = true; /* the terminal went away */
+        else
+            tty_read(C);
+    }
     return C->eof || C->quit;
 }
 

@@ -211,6 +211,8 @@ void tty_read(struct console *C)
     const char *line = el_gets(tty.el, &n);
     char *copy;
 
+    if (!line && n < 0)
+        return; /* an editing key that failed (^K on an empty line...) */
     /* Ctrl-D on an empty line: unbuffered, libedit returns it as "^D" */
     if (!line || (n == 1 && line[0] == ('D' & 037))) {
         C->eof = true;

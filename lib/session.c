@@ -148,17 +148,22 @@ void session_new_id(struct session *s, char *buf, size_t len)
     snprintf(buf, len, "stz%s-%lu", s->id_prefix, ++s->id_seq);
 }
 
+bool session_own_id(const struct session *s, const char *id)
+{
+    size_t n = strlen(s->id_prefix);
+
+    return id && !strncmp(id, "stz", 3) && !strncmp(id + 3, s->id_prefix, n) &&
+           id[3 + n] == '-';
+}
+
 bool session_own_reply(const struct session *s, xmpp_stanza_t *st)
 {
     const char *name = xmpp_stanza_get_name(st);
     const char *type = xmpp_stanza_get_type(st);
-    const char *id = xmpp_stanza_get_id(st);
-    size_t n = strlen(s->id_prefix);
 
-    return name && type && id && !strcmp(name, "iq") &&
+    return name && type && !strcmp(name, "iq") &&
            (!strcmp(type, "result") || !strcmp(type, "error")) &&
-           !strncmp(id, "stz", 3) && !strncmp(id + 3, s->id_prefix, n) &&
-           id[3 + n] == '-';
+           session_own_id(s, xmpp_stanza_get_id(st));
 }
 
 /* --- libstrophe callbacks ------------------------------------------ */

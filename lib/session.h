@@ -154,6 +154,9 @@ void session_random_id(char *buf, size_t len);
 /* Writes a new unique stanza id to @buf. */
 void session_new_id(struct session *s, char *buf, size_t len);
 
+/* True if @id is one session_new_id() made. */
+bool session_own_id(const struct session *s, const char *id);
+
 /* True if @st is an iq result or error answering an id we made: the
  * answer to a request of ours (keepalive, archive query), not news. */
 bool session_own_reply(const struct session *s, xmpp_stanza_t *st);

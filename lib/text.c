@@ -123,3 +123,25 @@ int text_check_input(const char *what, size_t index, const char *s, size_t max)
                     where, why, off + 1);
     return RC_OK;
 }
+
+void text_put_xml(FILE *f, const char *s, int n, bool attr)
+{
+    for (int i = 0; n < 0 ? s[i] != '\0' : i < n; i++) {
+        switch (s[i]) {
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '"':
+            fputs(attr ? "&quot;" : "\"", f);
+            break;
+        default:
+            fputc(s[i], f);
+        }
+    }
+}

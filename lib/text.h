@@ -42,4 +42,8 @@ void text_put_safe(FILE *f, const char *s, bool keep_nl);
  * (wide and combining characters are not told apart). */
 size_t text_width(const char *s);
 
+/* Writes @s (@n bytes, or up to its NUL if @n < 0) escaped for XML text
+ * (& < >) or, with @attr, for an attribute value in double quotes. */
+void text_put_xml(FILE *f, const char *s, int n, bool attr);
+
 #endif
