@@ -167,16 +167,6 @@ alice@$d  offline    -         -" ]
     [[ $output == *"--show="* && $output != *"--wait="* ]]
 }
 
-# cutproxy_start MS: a proxy to the server that cuts the first connection MS
-# milliseconds after accepting it; its port in $proxy_port
-cutproxy_start() {
-    "$SERVER_DIR/cutproxy.py" --listen-port-file "$BATS_TEST_TMPDIR/proxy.port" \
-        --to "$XMPP_PORT" --cut-after-ms "$1" 3>&- &
-    track $!
-    for _ in $(seq 1 100); do [ -s "$BATS_TEST_TMPDIR/proxy.port" ] && break; sleep 0.05; done
-    proxy_port=$(cat "$BATS_TEST_TMPDIR/proxy.port")
-}
-
 @test "presence set --no-reconnect: a lost connection is exit 75" {
     cutproxy_start 1000
     run -75 --separate-stderr as bob presence set --no-reconnect \
