@@ -31,20 +31,10 @@ static xmpp_stanza_t *blocking_iq(xmpp_ctx_t *ctx, const char *type,
                                   const char *name, char **jids, int n)
 {
     xmpp_stanza_t *iq = xmpp_iq_new(ctx, type, NULL);
-    xmpp_stanza_t *el = xmpp_stanza_new(ctx);
+    xmpp_stanza_t *el = stanza_add(iq, name, NS_BLOCKING);
 
-    xmpp_stanza_set_name(el, name);
-    xmpp_stanza_set_ns(el, NS_BLOCKING);
-    for (int i = 0; i < n; i++) {
-        xmpp_stanza_t *item = xmpp_stanza_new(ctx);
-
-        xmpp_stanza_set_name(item, "item");
-        xmpp_stanza_set_attribute(item, "jid", jids[i]);
-        xmpp_stanza_add_child(el, item);
-        xmpp_stanza_release(item);
-    }
-    xmpp_stanza_add_child(iq, el);
-    xmpp_stanza_release(el);
+    for (int i = 0; i < n; i++)
+        xmpp_stanza_set_attribute(stanza_add(el, "item", NULL), "jid", jids[i]);
     return iq;
 }
 

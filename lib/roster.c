@@ -313,14 +313,10 @@ static void clear_items(struct roster *r)
 
 int roster_fetch(struct session *s, struct roster *r)
 {
-    xmpp_stanza_t *iq = xmpp_iq_new(s->ctx, "get", NULL);
-    xmpp_stanza_t *q = xmpp_stanza_new(s->ctx), *reply = NULL;
+    xmpp_stanza_t *iq = xmpp_iq_new(s->ctx, "get", NULL), *reply = NULL;
     int rc;
 
-    xmpp_stanza_set_name(q, "query");
-    xmpp_stanza_set_ns(q, NS_ROSTER);
-    xmpp_stanza_add_child(iq, q);
-    xmpp_stanza_release(q);
+    stanza_add(iq, "query", NS_ROSTER);
     install(s, r);
     rc = session_iq(s, iq, &reply);
     if (rc == RC_OK) {
@@ -345,11 +341,9 @@ xmpp_stanza_t *roster_set_iq(xmpp_ctx_t *ctx, const char *jid, const char *name,
                              bool remove)
 {
     xmpp_stanza_t *iq = xmpp_iq_new(ctx, "set", NULL);
-    xmpp_stanza_t *q = xmpp_stanza_new(ctx), *item = xmpp_stanza_new(ctx);
+    xmpp_stanza_t *item =
+        stanza_add(stanza_add(iq, "query", NS_ROSTER), "item", NULL);
 
-    xmpp_stanza_set_name(q, "query");
-    xmpp_stanza_set_ns(q, NS_ROSTER);
-    xmpp_stanza_set_name(item, "item");
     xmpp_stanza_set_attribute(item, "jid", jid);
     if (remove)
         xmpp_stanza_set_attribute(item, "subscription", "remove");
@@ -357,10 +351,6 @@ xmpp_stanza_t *roster_set_iq(xmpp_ctx_t *ctx, const char *jid, const char *name,
         xmpp_stanza_set_attribute(item, "name", name);
     for (size_t i = 0; !remove && i < ngroups; i++)
         stanza_add_text(item, "group", groups[i]);
-    xmpp_stanza_add_child(q, item);
-    xmpp_stanza_release(item);
-    xmpp_stanza_add_child(iq, q);
-    xmpp_stanza_release(q);
     return iq;
 }
 
