@@ -55,22 +55,9 @@ static xmpp_stanza_t *first_element(xmpp_stanza_t *st)
     return c;
 }
 
-/* The answer to @st, addressed to its sender. libstrophe 0.12's
- * xmpp_stanza_reply() fails on a stanza without 'from' (one from our own
- * server or account), so it is built here. */
-static xmpp_stanza_t *answer(xmpp_stanza_t *st, const char *type)
-{
-    xmpp_stanza_t *r =
-        xmpp_iq_new(xmpp_stanza_get_context(st), type, xmpp_stanza_get_id(st));
-
-    if (xmpp_stanza_get_from(st))
-        xmpp_stanza_set_to(r, xmpp_stanza_get_from(st));
-    return r;
-}
-
 static xmpp_stanza_t *refusal(xmpp_stanza_t *st)
 {
-    xmpp_stanza_t *r = answer(st, "error");
+    xmpp_stanza_t *r = stanza_iq_answer(st, "error");
     xmpp_stanza_t *e = stanza_add(r, "error", NULL);
 
     xmpp_stanza_set_type(e, "cancel");
@@ -89,17 +76,18 @@ static int on_iq(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
         return 1; /* results and errors are not ours to answer */
     get = !strcmp(type, "get");
     if (get && is(q, "ping", NS_PING)) {
-        reply = answer(st, "result");
+        reply = stanza_iq_answer(st, "result");
     } else if (get && is(q, "query", NS_VERSION)) {
-        reply = answer(st, "result");
+        reply = stanza_iq_answer(st, "result");
         version(reply);
     } else if (get && is(q, "query", NS_DISCO_INFO) &&
                !xmpp_stanza_get_attribute(q, "node")) {
-        reply = answer(st, "result");
+        reply = stanza_iq_answer(st, "result");
         disco_info(reply);
     } else if (!get && is(q, "query", XMPP_NS_ROSTER) &&
                session_from_ok(s, xmpp_stanza_get_from(st), NULL)) {
-        reply = answer(st, "result"); /* a roster push: acknowledged */
+        reply =
+            stanza_iq_answer(st, "result"); /* a roster push: acknowledged */
     } else {
         reply = refusal(st);
     }

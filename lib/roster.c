@@ -187,10 +187,7 @@ static int push_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
         !xmpp_stanza_get_child_by_ns(st, NS_ROSTER) ||
         !session_from_ok(r->s, xmpp_stanza_get_from(st), NULL))
         return 1;
-    reply = xmpp_iq_new(xmpp_conn_get_context(conn), "result",
-                        xmpp_stanza_get_id(st));
-    if (xmpp_stanza_get_from(st))
-        xmpp_stanza_set_to(reply, xmpp_stanza_get_from(st));
+    reply = stanza_iq_answer(st, "result");
     xmpp_send(conn, reply);
     xmpp_stanza_release(reply);
     return 1;
