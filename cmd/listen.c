@@ -375,6 +375,10 @@ static int listen_run(struct listen *L)
     go_online(L);
     rc = listen_loop(L);
     exec_drain(&L->jobs, DRAIN_MS);
+    /* what arrives while the stream closes is not read: mam_take() must
+     * not see it once the archive state is gone */
+    if (s->conn)
+        xmpp_handler_delete(s->conn, on_stanza);
     mam_free(&L->mam);
     return rc;
 }
