@@ -1,6 +1,5 @@
 /* cmd/presence.c - `stanza presence`: hold a presence, or ask a contact's */
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,25 +116,10 @@ static int back_online(void *arg, long long lost)
 /* Stays online until --until passes or a signal comes. */
 static int hold(struct pctx *c)
 {
-    struct session *s = &c->s;
     long long end = c->until_ms ? session_now() + c->until_ms : 0;
     struct reconnect r = { end, NULL, back_online, c };
-    int rc;
 
-    for (;;) {
-        s->deadline = end ? end : LLONG_MAX / 4;
-        session_wait(s, NULL, NULL);
-        if (session_signal())
-            return session_report(s);
-        if (s->state == S_ONLINE || (end && session_now() >= end))
-            return RC_OK; /* --until passed */
-        if (c->no_reconnect)
-            return session_report(s);
-        if ((rc = session_reconnect(s, &r)) == RC_UNTIL_PASSED)
-            return RC_OK;
-        if (rc != RC_OK)
-            return rc;
-    }
+    return session_stay(&c->s, &r, c->no_reconnect, NULL, NULL);
 }
 
 static int do_set(struct pctx *c)

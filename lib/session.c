@@ -2,6 +2,7 @@
 #include "session.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
@@ -746,6 +747,26 @@ int session_reconnect(struct session *s, const struct reconnect *r)
             return session_report(s);
         backoff =
             backoff * 2 > RECONNECT_MAX_MS ? RECONNECT_MAX_MS : backoff * 2;
+    }
+}
+
+int session_stay(struct session *s, const struct reconnect *r,
+                 bool no_reconnect, bool (*done)(void *), void *arg)
+{
+    int rc;
+
+    for (;;) {
+        s->deadline = r->end ? r->end : LLONG_MAX / 4;
+        if (session_wait(s, done, arg) == RC_OK)
+            return RC_OK; /* done */
+        if (got_signal)
+            return session_report(s);
+        if (s->state == S_ONLINE || (r->end && session_now() >= r->end))
+            return RC_OK; /* the end passed */
+        if (no_reconnect)
+            return session_report(s);
+        if ((rc = session_reconnect(s, r)) != RC_OK)
+            return rc == RC_UNTIL_PASSED ? RC_OK : rc;
     }
 }
 

@@ -133,6 +133,15 @@ struct reconnect {
  */
 int session_reconnect(struct session *s, const struct reconnect *r);
 
+/*
+ * Stays online: runs the loop until @done(@arg) is true (@done may be
+ * NULL), @r->end passes or a signal comes. A lost connection is the exit
+ * code, said, with @no_reconnect; else session_reconnect(@r) brings it
+ * back. Returns RC_OK when done or at the end.
+ */
+int session_stay(struct session *s, const struct reconnect *r,
+                 bool no_reconnect, bool (*done)(void *), void *arg);
+
 /* Sleeps @ms (between reconnects), keeping libstrophe's timers going;
  * a signal ends it early. */
 void session_sleep(struct session *s, long long ms);
