@@ -8,6 +8,7 @@
 #include "lib/jid.h"
 #include "lib/opt.h"
 #include "lib/rc.h"
+#include "lib/record.h"
 #include "lib/session.h"
 #include "lib/stanza.h"
 
@@ -62,11 +63,7 @@ static int ask(struct session *s, xmpp_stanza_t *iq, const char *what,
     stanza_get_error(*reply, &e);
     if (s->out.mode == OUT_JSON) {
         out_obj_begin(&s->out, NULL);
-        out_obj_begin(&s->out, "error");
-        out_str(&s->out, "type", NULL, e.type);
-        out_str(&s->out, "condition", NULL, e.condition);
-        out_str(&s->out, "text", NULL, e.text);
-        out_obj_end(&s->out);
+        record_print_error(&s->out, "error", *reply);
         out_obj_end(&s->out);
     }
     rc = fail(RC_REMOTE, "cannot %s: the server answered %s (%s)%s%s%s", what,

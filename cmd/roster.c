@@ -8,6 +8,7 @@
 #include "lib/jid.h"
 #include "lib/opt.h"
 #include "lib/rc.h"
+#include "lib/record.h"
 #include "lib/roster.h"
 #include "lib/rosterfile.h"
 #include "lib/session.h"
@@ -262,11 +263,7 @@ static int refused(struct rctx *c, const char *jid, xmpp_stanza_t *reply,
         out_obj_begin(o, NULL);
         out_str(o, "action", NULL, c->v->name);
         out_str(o, "jid", NULL, jid);
-        out_obj_begin(o, "error");
-        out_str(o, "type", NULL, e.type);
-        out_str(o, "condition", NULL, e.condition);
-        out_str(o, "text", NULL, e.text);
-        out_obj_end(o);
+        record_print_error(o, "error", reply);
         out_obj_end(o);
     }
     return fail(RC_REMOTE, "cannot %s '%s': the server answered %s (%s)%s%s%s",
@@ -553,11 +550,8 @@ static void print_change(struct rctx *c, const char *jid, enum change ch,
     if (ch == SKIP)
         out_col(o, NULL, " (your own JID)", 0);
     if (error && stanza_get_error(error, &e)) {
-        out_obj_begin(o, "error");
-        out_str(o, "type", NULL, e.type);
-        out_str(o, "condition", NULL, e.condition);
-        out_str(o, "text", NULL, e.text);
-        out_obj_end(o);
+        if (o->mode == OUT_JSON)
+            record_print_error(o, "error", error);
         fail(RC_REMOTE, "cannot import '%s': the server answered %s (%s)%s%s",
              jid, e.condition, e.type, e.text ? ": " : "",
              e.text ? e.text : "");
