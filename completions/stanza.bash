@@ -83,6 +83,10 @@ _stanza_verbs() {
     case $1 in
     command) echo 'list run' ;;
     disco) echo 'info items tree find' ;;
+    pubsub)
+        echo 'nodes info create config delete purge publish retract items subscribe
+            unsubscribe subscriptions subscribers affiliations affiliates listen'
+        ;;
     esac
 }
 

@@ -29,6 +29,9 @@ function __stanza_verbs
             printf '%s\n' list run
         case disco
             printf '%s\n' info items tree find
+        case pubsub
+            printf '%s\n' nodes info create config delete purge publish retract items \
+                subscribe unsubscribe subscriptions subscribers affiliations affiliates listen
     end
 end
 
