@@ -199,15 +199,17 @@ int ps_remote_error(struct pubsub *P, xmpp_stanza_t *reply)
 
 int ps_send(struct pubsub *P, xmpp_stanza_t *iq)
 {
-    char buf[1200];
     int rc;
 
     if (P->reply)
         xmpp_stanza_release(P->reply);
     P->reply = NULL;
     rc = session_iq(&P->s, iq, &P->reply);
-    if (rc != RC_OK && rc != RC_REMOTE)
+    if (rc != RC_OK && rc != RC_REMOTE) {
+        char buf[1200];
+
         return session_iq_failed(&P->s, who(P, buf, sizeof(buf)), rc);
+    }
     return rc;
 }
 
@@ -390,7 +392,6 @@ static int prepare_form(struct pubsub *P)
 static int find_service(struct pubsub *P)
 {
     struct session *s = &P->s;
-    struct jid *j;
     int rc;
 
     if (P->service_opt) {
@@ -399,7 +400,9 @@ static int find_service(struct pubsub *P)
         return RC_OK;
     }
     if (P->pep) {
-        if (!(j = jid_parse(s->acct.jid, NULL)) || !(P->service = jid_bare(j)))
+        struct jid *j = jid_parse(s->acct.jid, NULL);
+
+        if (!j || !(P->service = jid_bare(j)))
             abort(); /* checked when the account was read */
         jid_free(j);
         return RC_OK;
@@ -449,6 +452,19 @@ static int run(struct pubsub *P)
     if ((rc = service(P)) != RC_OK)
         return rc;
     return P->verb->run(P);
+}
+
+/* The verb's arguments checked: run it */
+static int start(struct pubsub *P, int argc, char **argv)
+{
+    int rc;
+
+    P->verb_name = P->verb->name;
+    if ((rc = check_args(P, argc, argv)) != RC_OK)
+        return rc;
+    if (P->s.keepalive_ms < 0)
+        P->s.keepalive_ms = strcmp(P->verb_name, "listen") ? 0 : KEEPALIVE_MS;
+    return run(P);
 }
 
 static const struct ps_verb *find_verb(const char *name)
@@ -544,13 +560,8 @@ int cmd_pubsub(int argc, char **argv)
                                        "...");
     else if (!(P.verb = find_verb(argv[0])))
         rc = opt_usage_error(ps_usage, "unknown verb '%s'", argv[0]);
-    else if ((P.verb_name = P.verb->name) &&
-             (rc = check_args(&P, argc, argv)) == RC_OK) {
-        if (P.s.keepalive_ms < 0)
-            P.s.keepalive_ms =
-                strcmp(P.verb->name, "listen") ? 0 : KEEPALIVE_MS;
-        rc = run(&P);
-    }
+    else
+        rc = start(&P, argc, argv);
     release(&P);
     rc = session_end(&P.s, rc);
     cleanup(&P);

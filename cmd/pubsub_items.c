@@ -1,4 +1,6 @@
 /* cmd/pubsub_items.c - `stanza pubsub publish|retract|items` */
+#include "pubsub.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +13,6 @@
 #include "lib/rc.h"
 #include "lib/stanza.h"
 #include "lib/text.h"
-#include "pubsub.h"
 
 #define INPUT_MAX (64L * 1024 * 1024) /* standard input, --batch */
 #define WINDOW    64                  /* publish requests in flight */
@@ -25,21 +26,22 @@
 static int read_stdin(char **buf, size_t *len)
 {
     size_t cap = 65536, n = 0, r;
-    char *b = malloc(cap);
+    char *b = malloc(cap), *nb;
 
     if (!b)
         abort();
     while ((r = fread(b + n, 1, cap - n - 1, stdin)) > 0) {
         n += r;
-        if (n + 1 == cap && (long)cap <= INPUT_MAX &&
-            !(b = realloc(b, cap *= 2)))
-            abort();
         if ((long)n > INPUT_MAX) {
             free(b);
             return fail(RC_DATAERR,
-                        "standard input is over %ld MiB — nothing "
-                        "was sent",
+                        "standard input is over %ld MiB — nothing was sent",
                         INPUT_MAX / 1024 / 1024);
+        }
+        if (n + 1 == cap) {
+            if (!(nb = realloc(b, cap *= 2)))
+                abort();
+            b = nb;
         }
     }
     if (ferror(stdin)) {

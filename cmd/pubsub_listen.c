@@ -9,6 +9,8 @@
  * After a reconnect, items still on the nodes that were never seen are
  * printed: the catch-up.
  */
+#include "pubsub.h"
+
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +26,6 @@
 #include "lib/record.h"
 #include "lib/respond.h"
 #include "lib/stanza.h"
-#include "pubsub.h"
 
 struct lnode {
     const char *name;
@@ -362,15 +363,10 @@ static bool stop_now(void *arg)
            out_error(&L->s->out);
 }
 
-struct back {
-    struct lsn *L;
-    long long end;
-};
-
+/* Once online again: subscriptions, then the catch-up */
 static int back_online(void *arg, long long lost)
 {
-    struct back *b = arg;
-    struct lsn *L = b->L;
+    struct lsn *L = arg;
     double secs = (double)(session_now() - lost) / 1000.0;
     int rc;
 
@@ -397,11 +393,11 @@ static int loop(struct lsn *L)
 {
     struct session *s = L->s;
     long long end = L->P->until_ms > 0 ? session_now() + L->P->until_ms : 0;
-    struct back b = { L, end };
-    struct reconnect r = { end, NULL, back_online, &b };
-    int rc;
+    struct reconnect r = { end, NULL, back_online, L };
 
     for (;;) {
+        int rc;
+
         s->deadline = end ? end : LLONG_MAX / 4;
         rc = session_wait(s, stop_now, L);
         if (rc == RC_OK)

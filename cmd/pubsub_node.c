@@ -1,5 +1,7 @@
 /* cmd/pubsub_node.c - `stanza pubsub nodes|info|create|config|delete|purge`:
  * nodes and their configuration */
+#include "pubsub.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,7 +11,6 @@
 #include "lib/rc.h"
 #include "lib/stanza.h"
 #include "lib/text.h"
-#include "pubsub.h"
 
 /* --- nodes, info --------------------------------------------------- */
 
@@ -154,7 +155,7 @@ static int instant_node(struct pubsub *P)
 int ps_create(struct pubsub *P)
 {
     struct out *o = &P->s.out;
-    xmpp_stanza_t *x = NULL, *iq, *ps;
+    xmpp_stanza_t *x = NULL, *iq;
     bool created = true;
     int rc;
 
@@ -164,7 +165,8 @@ int ps_create(struct pubsub *P)
         return rc;
     iq = ps_request(P, "set", false, "create", P->node, NULL);
     if (x) {
-        ps = xmpp_stanza_get_child_by_name(iq, "pubsub");
+        xmpp_stanza_t *ps = xmpp_stanza_get_child_by_name(iq, "pubsub");
+
         xmpp_stanza_add_child(stanza_add(ps, "configure", NULL), x);
         xmpp_stanza_release(x);
     }

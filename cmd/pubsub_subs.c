@@ -1,5 +1,7 @@
 /* cmd/pubsub_subs.c - `stanza pubsub subscribe|unsubscribe|subscriptions|
  * subscribers|affiliations|affiliates` */
+#include "pubsub.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,7 +11,6 @@
 #include "lib/rc.h"
 #include "lib/stanza.h"
 #include "lib/text.h"
-#include "pubsub.h"
 
 static const char *const sub_states[] = { "subscribed", "none", "pending",
                                           "unconfigured", NULL };

@@ -54,7 +54,6 @@ static xmpp_stanza_t *wrap(xmpp_ctx_t *ctx, const char *name, const char *ns,
 int pubsub_payload(xmpp_ctx_t *ctx, enum pubsub_kind kind, const char *data,
                    size_t len, xmpp_stanza_t **out, char *err, size_t errlen)
 {
-    struct jv *v;
     const char *why;
     size_t off;
 
@@ -69,7 +68,9 @@ int pubsub_payload(xmpp_ctx_t *ctx, enum pubsub_kind kind, const char *data,
     if (!text_check_xml(data, len, &off, &why)) /* NUL included */
         return set_err(err, errlen, off, why);
     if (kind == PUBSUB_JSON) {
-        if (!(v = jsonin_parse(data, len, err, errlen)))
+        struct jv *v = jsonin_parse(data, len, err, errlen);
+
+        if (!v)
             return RC_DATAERR;
         jv_free(v);
         *out = wrap(ctx, "json", NS_JSON, data, len);
