@@ -11,7 +11,6 @@
  */
 #include "pubsub.h"
 
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -391,28 +390,10 @@ static int back_online(void *arg, long long lost)
 
 static int loop(struct lsn *L)
 {
-    struct session *s = L->s;
     long long end = L->P->until_ms > 0 ? session_now() + L->P->until_ms : 0;
     struct reconnect r = { end, NULL, back_online, L };
 
-    for (;;) {
-        int rc;
-
-        s->deadline = end ? end : LLONG_MAX / 4;
-        rc = session_wait(s, stop_now, L);
-        if (rc == RC_OK)
-            return RC_OK; /* --count, or every node deleted */
-        if (session_signal())
-            return session_report(s);
-        if (s->state == S_ONLINE)
-            return RC_OK; /* --until */
-        if (L->P->no_reconnect)
-            return session_report(s);
-        if ((rc = session_reconnect(s, &r)) == RC_UNTIL_PASSED)
-            return RC_OK;
-        if (rc != RC_OK)
-            return rc;
-    }
+    return session_stay(L->s, &r, L->P->no_reconnect, stop_now, L);
 }
 
 /* --- the verb ------------------------------------------------------ */
