@@ -339,28 +339,11 @@ static int back_online(void *arg, long long lost)
 
 static int listen_loop(struct listen *L)
 {
-    struct session *s = L->s;
     long long end = L->until_ms ? session_now() + L->until_ms : 0;
     struct back b = { L, end };
     struct reconnect r = { end, back_tick, back_online, &b };
-    int rc;
 
-    for (;;) {
-        s->deadline = end ? end : LLONG_MAX / 4;
-        rc = session_wait(s, stop_now, L);
-        if (rc == RC_OK)
-            return RC_OK; /* --count reached */
-        if (session_signal())
-            return session_report(s);
-        if (s->state == S_ONLINE)
-            return RC_OK; /* --until reached */
-        if (L->no_reconnect)
-            return session_report(s);
-        if ((rc = session_reconnect(s, &r)) == RC_UNTIL_PASSED)
-            return RC_OK;
-        if (rc != RC_OK)
-            return rc;
-    }
+    return session_stay(L->s, &r, L->no_reconnect, stop_now, L);
 }
 
 static int listen_run(struct listen *L)
@@ -375,8 +358,9 @@ static int listen_run(struct listen *L)
     go_online(L);
     rc = listen_loop(L);
     exec_drain(&L->jobs, DRAIN_MS);
-    /* what still arrives while the stream closes is not ours to print
-     * (ejabberd goes on routing until it has read our </stream>) */
+    /* what arrives while the stream closes is not read: mam_take() must
+     * not see it once the archive state is gone (ejabberd goes on routing
+     * until it has read our </stream>) */
     if (s->conn)
         xmpp_handler_delete(s->conn, on_stanza);
     mam_free(&L->mam);

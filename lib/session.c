@@ -2,6 +2,7 @@
 #include "session.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
@@ -148,17 +149,22 @@ void session_new_id(struct session *s, char *buf, size_t len)
     snprintf(buf, len, "stz%s-%lu", s->id_prefix, ++s->id_seq);
 }
 
+bool session_own_id(const struct session *s, const char *id)
+{
+    size_t n = strlen(s->id_prefix);
+
+    return id && !strncmp(id, "stz", 3) && !strncmp(id + 3, s->id_prefix, n) &&
+           id[3 + n] == '-';
+}
+
 bool session_own_reply(const struct session *s, xmpp_stanza_t *st)
 {
     const char *name = xmpp_stanza_get_name(st);
     const char *type = xmpp_stanza_get_type(st);
-    const char *id = xmpp_stanza_get_id(st);
-    size_t n = strlen(s->id_prefix);
 
-    return name && type && id && !strcmp(name, "iq") &&
+    return name && type && !strcmp(name, "iq") &&
            (!strcmp(type, "result") || !strcmp(type, "error")) &&
-           !strncmp(id, "stz", 3) && !strncmp(id + 3, s->id_prefix, n) &&
-           id[3 + n] == '-';
+           session_own_id(s, xmpp_stanza_get_id(st));
 }
 
 /* --- libstrophe callbacks ------------------------------------------ */
@@ -601,6 +607,17 @@ int session_connect(struct session *s)
     return s->rc = rc;
 }
 
+int session_open(struct session *s, bool streaming)
+{
+    int rc;
+
+    if ((rc = session_start(s, streaming)) != RC_OK)
+        return rc;
+    if ((rc = session_connect(s)) != RC_OK)
+        return session_report(s);
+    return RC_OK;
+}
+
 /* libstrophe answers malformed XML with a stream error but keeps waiting
  * for the server to close: we close now. */
 static int bad_xml(struct session *s)
@@ -739,6 +756,26 @@ int session_reconnect(struct session *s, const struct reconnect *r)
             return session_report(s);
         backoff =
             backoff * 2 > RECONNECT_MAX_MS ? RECONNECT_MAX_MS : backoff * 2;
+    }
+}
+
+int session_stay(struct session *s, const struct reconnect *r,
+                 bool no_reconnect, bool (*done)(void *), void *arg)
+{
+    int rc;
+
+    for (;;) {
+        s->deadline = r->end ? r->end : LLONG_MAX / 4;
+        if (session_wait(s, done, arg) == RC_OK)
+            return RC_OK; /* done */
+        if (got_signal)
+            return session_report(s);
+        if (s->state == S_ONLINE || (r->end && session_now() >= r->end))
+            return RC_OK; /* the end passed */
+        if (no_reconnect)
+            return session_report(s);
+        if ((rc = session_reconnect(s, r)) != RC_OK)
+            return rc == RC_UNTIL_PASSED ? RC_OK : rc;
     }
 }
 

@@ -70,6 +70,9 @@ int session_start(struct session *s, bool streaming);
  */
 int session_connect(struct session *s);
 
+/* session_start() then session_connect(); a failure is printed. */
+int session_open(struct session *s, bool streaming);
+
 /*
  * Runs the event loop until @done(@arg) is true (RC_OK), the deadline
  * passes (RC_TEMPFAIL), the connection goes down (its code), or a signal
@@ -131,6 +134,15 @@ struct reconnect {
  */
 int session_reconnect(struct session *s, const struct reconnect *r);
 
+/*
+ * Stays online: runs the loop until @done(@arg) is true (@done may be
+ * NULL), @r->end passes or a signal comes. A lost connection is the exit
+ * code, said, with @no_reconnect; else session_reconnect(@r) brings it
+ * back. Returns RC_OK when done or at the end.
+ */
+int session_stay(struct session *s, const struct reconnect *r,
+                 bool no_reconnect, bool (*done)(void *), void *arg);
+
 /* Sleeps @ms (between reconnects), keeping libstrophe's timers going;
  * a signal ends it early. */
 void session_sleep(struct session *s, long long ms);
@@ -151,6 +163,9 @@ void session_random_id(char *buf, size_t len);
 
 /* Writes a new unique stanza id to @buf. */
 void session_new_id(struct session *s, char *buf, size_t len);
+
+/* True if @id is one session_new_id() made. */
+bool session_own_id(const struct session *s, const char *id);
 
 /* True if @st is an iq result or error answering an id we made: the
  * answer to a request of ours (keepalive, archive query), not news. */

@@ -573,16 +573,6 @@ print(" ".join(sorted("%s=%s" % kv for kv in q[0].attrib.items())))' "$xml"
     [ "$(grep '^>>' "$BATS_TEST_TMPDIR/a.trace" | tail -1)" = ">> </stream:stream>" ]
 }
 
-# cutproxy_start MS: a proxy to the server that cuts the first connection MS
-# milliseconds after accepting it; its port in $proxy_port
-cutproxy_start() {
-    "$SERVER_DIR/cutproxy.py" --listen-port-file "$BATS_TEST_TMPDIR/proxy.port" \
-        --to "$XMPP_PORT" --cut-after-ms "$1" 3>&- &
-    track $!
-    for _ in $(seq 1 100); do [ -s "$BATS_TEST_TMPDIR/proxy.port" ] && break; sleep 0.05; done
-    proxy_port=$(cat "$BATS_TEST_TMPDIR/proxy.port")
-}
-
 @test "listen --no-reconnect: a lost connection is exit 75" {
     cutproxy_start 2000
     SECONDS=0

@@ -182,8 +182,18 @@ recv_out() {
 # proxy_start [PORT]: a proxy to the server (or PORT) that the test steers by
 # writing cut, freeze or pass to $BATS_TEST_TMPDIR/ctl; its port in $proxy_port
 proxy_start() {
-    "$SERVER_DIR/cutproxy.py" --listen-port-file "$BATS_TEST_TMPDIR/proxy.port" \
-        --to "${1:-$XMPP_PORT}" --control "$BATS_TEST_TMPDIR/ctl" 3>&- &
+    _proxy_run --to "${1:-$XMPP_PORT}" --control "$BATS_TEST_TMPDIR/ctl"
+}
+
+# cutproxy_start MS: a proxy to the server that cuts the first connection MS
+# milliseconds after accepting it; its port in $proxy_port
+cutproxy_start() {
+    _proxy_run --to "$XMPP_PORT" --cut-after-ms "$1"
+}
+
+# _proxy_run ARGS...: tests/server/cutproxy.py with ARGS, in the background
+_proxy_run() {
+    "$SERVER_DIR/cutproxy.py" --listen-port-file "$BATS_TEST_TMPDIR/proxy.port" "$@" 3>&- &
     track $!
     for _ in $(seq 1 100); do [ -s "$BATS_TEST_TMPDIR/proxy.port" ] && break; sleep 0.05; done
     proxy_port=$(cat "$BATS_TEST_TMPDIR/proxy.port")
@@ -244,4 +254,11 @@ tmux_done() {
     echo "the program in tmux did not end; the screen:" >&2
     tmux_screen >&2
     return 1
+}
+
+# roster_of USER: USER's roster as an independent client (slixmpp) gets it,
+# one JSON array sorted by JID (tests/server/roster.py)
+roster_of() {
+    /usr/bin/python3 "$SERVER_DIR/roster.py" --jid "$1@$XMPP_DOMAIN" \
+        --password "$1-pw" --port "$XMPP_PORT" --ca "$XMPP_CA" 3>&-
 }
