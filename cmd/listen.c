@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/wait.h>
 
 #include "cmd.h"
@@ -13,16 +12,15 @@
 #include "lib/mam.h"
 #include "lib/opt.h"
 #include "lib/rc.h"
+#include "lib/reconnect.h"
 #include "lib/record.h"
 #include "lib/respond.h"
 #include "lib/session.h"
 #include "lib/stanza.h"
 #include "lib/text.h"
 
-#define RECONNECT_FIRST_MS 500
-#define RECONNECT_MAX_MS   60000
-#define DRAIN_MS           5000
-#define KEEPALIVE_MS       60000
+#define DRAIN_MS     5000
+#define KEEPALIVE_MS 60000
 
 static const char *const listen_usage[] = {
     "stanza listen [options]",
@@ -51,6 +49,7 @@ struct listen {
     long seen; /* stanzas that matched */
     struct execq jobs;
     struct mam mam; /* what we saw of the archive, to catch up */
+    long long end;  /* when --until ends it (monotonic ms); 0: never */
 };
 
 static bool from_matches(const char *want, const char *from)
@@ -289,90 +288,35 @@ static bool stop_now(void *arg)
     return (L->count && L->seen >= L->count) || out_error(&L->s->out);
 }
 
-#define UNTIL_PASSED (-1)
+#define UNTIL_PASSED RECONNECT_UNTIL
 
-/* After a reconnect: what we missed, from the archive. Returns RC_OK
- * (the gap reported), UNTIL_PASSED, or a failure to reconnect from. */
-static int catch_up(struct listen *L, long long end, long long lost)
+/* reconnect_run()'s online(): handlers, presence, then the archive. */
+static int relinked(void *arg, long long lost)
 {
-    struct session *s = L->s;
-    char cond[128] = "";
-    double secs = (double)(session_now() - lost) / 1000.0;
-    int rc = mam_catch_up(&L->mam, end, cond, sizeof(cond));
-
-    if (session_signal())
-        return rc;
-    if (rc == RC_OK) {
-        warn("reconnected after %.1f s; %ld message%s caught up from the "
-             "archive",
-             secs, L->mam.caught, L->mam.caught == 1 ? "" : "s");
-        return RC_OK;
-    }
-    if (s->state != S_ONLINE)
-        return rc; /* the connection went again: the loop reconnects */
-    if (rc == RC_TEMPFAIL && end && session_now() >= end)
-        return UNTIL_PASSED;
-    if (rc == RC_TEMPFAIL)
-        snprintf(cond, sizeof(cond), "no answer within %.1f s",
-                 (double)s->opt.timeout_ms / 1000.0);
-    else if (rc == RC_PROTOCOL)
-        snprintf(cond, sizeof(cond), "a malformed answer");
-    warn("reconnected after %.1f s; cannot catch up from the archive (%s): "
-         "messages sent meanwhile may be lost",
-         secs, cond);
-    return RC_OK;
-}
-
-/* @ms give or take a quarter, so that clients cut off together do not
- * come back together. */
-static long long jitter(long long ms)
-{
-    unsigned r = 0;
-
-    if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r))
-        r = (unsigned)session_now_us();
-    return ms * 3 / 4 + (long long)(r % (unsigned)(ms / 2 + 1));
-}
-
-/* Returns RC_OK once online again, UNTIL_PASSED, or an exit code. */
-static int reconnect(struct listen *L, long long end)
-{
-    struct session *s = L->s;
-    long long backoff = RECONNECT_FIRST_MS, lost = session_now(), delay;
+    struct listen *L = arg;
     int rc;
 
-    for (;;) {
-        delay = jitter(backoff);
-        warn("%s; reconnecting in %.1f s", s->why, (double)delay / 1000.0);
-        if (end && session_now() + delay > end)
-            delay = end - session_now();
-        session_sleep(s, delay > 0 ? delay : 0);
-        exec_poll(&L->jobs);
-        if (session_signal())
-            return session_report(s);
-        if (end && session_now() >= end)
-            return UNTIL_PASSED;
-        s->deadline = session_now() + s->opt.timeout_ms;
-        if ((rc = session_connect(s)) == RC_OK) {
-            go_online(L);
-            if ((rc = catch_up(L, end, lost)) == RC_OK || rc == UNTIL_PASSED)
-                return rc;
-        }
-        if (session_signal())
-            return session_report(s);
-        if (rc != RC_UNAVAILABLE && rc != RC_TEMPFAIL)
-            return session_report(s);
-        backoff =
-            backoff * 2 > RECONNECT_MAX_MS ? RECONNECT_MAX_MS : backoff * 2;
-    }
+    go_online(L);
+    rc = mam_resume(&L->mam, L->end, lost);
+    if (rc == RC_OK || rc == UNTIL_PASSED || rc == RC_UNAVAILABLE ||
+        rc == RC_TEMPFAIL || session_signal())
+        return rc;
+    return session_report(L->s);
+}
+
+static void idle(void *arg)
+{
+    exec_poll(&((struct listen *)arg)->jobs);
 }
 
 static int listen_loop(struct listen *L)
 {
     struct session *s = L->s;
     long long end = L->until_ms ? session_now() + L->until_ms : 0;
+    struct reconnect r = { s, end, relinked, idle, L };
     int rc;
 
+    L->end = end;
     for (;;) {
         s->deadline = end ? end : LLONG_MAX / 4;
         rc = session_wait(s, stop_now, L);
@@ -384,7 +328,7 @@ static int listen_loop(struct listen *L)
             return RC_OK; /* --until reached */
         if (L->no_reconnect)
             return session_report(s);
-        if ((rc = reconnect(L, end)) == UNTIL_PASSED)
+        if ((rc = reconnect_run(&r)) == UNTIL_PASSED)
             return RC_OK;
         if (rc != RC_OK)
             return rc;

@@ -31,6 +31,8 @@ static const struct cmd commands[] = {
       "idle time of a user, uptime of a server (XEP-0012)" },
     { "listen", cmd_listen, CMD_STREAMS,
       "print incoming stanzas; run a command for each" },
+    { "muc", cmd_muc, CMD_STREAMS,
+      "chat rooms: join, say, tail, occupants, moderate, configure" },
     { "ping", cmd_ping, 0, "round trip to an entity (XEP-0199)" },
     { "raw", cmd_raw, CMD_STREAMS, "send XML stanzas, print the answers" },
     { "send", cmd_send, 0, "send messages and wait until the server confirms" },

@@ -152,6 +152,18 @@ int form_input_add_arg(struct form_input *in, const char *arg, char *err,
 int form_input_add_json(struct form_input *in, const char *text, size_t len,
                         char *err, size_t errlen);
 
+/*
+ * The values a user gives for a form: the JSON file @file (--form; "-"
+ * is standard input; NULL: none), then each "VAR=VALUE" of @args
+ * (--field). Returns RC_OK; RC_USAGE for an argument without '=' or a
+ * VAR, with the message in @err for the caller's usage line; or, after
+ * printing why, RC_NOINPUT (unreadable file) or RC_DATAERR (malformed
+ * file, a value with control characters or invalid UTF-8).
+ */
+int form_input_read(struct form_input *in, const char *file,
+                    const char *const *args, size_t nargs, char *err,
+                    size_t errlen);
+
 void form_input_free(struct form_input *in);
 
 /* The first value of @in not used by form_apply() yet, or NULL. */
