@@ -177,7 +177,7 @@ static int start(struct muc *M)
 
     if ((rc = session_start(&M->s, false)) != RC_OK)
         return rc;
-    if ((rc = session_connect(&M->s)) != RC_OK)
+    if (session_connect(&M->s) != RC_OK)
         return session_report(&M->s);
     return RC_OK;
 }
@@ -535,7 +535,6 @@ int muc_destroy(struct muc *M, char **args, int n)
 struct room_info {
     const char *jid, *name; /* borrowed from the items answer */
     struct session_req req;
-    bool asked;
 };
 
 struct rooms {

@@ -20,10 +20,9 @@
 
 struct tail {
     struct muc *M;
-    long seen;        /* records printed */
-    long long end;    /* --until (monotonic ms); 0: never */
-    struct mam mam;   /* what we saw of the room's archive */
-    char lost_at[32]; /* RFC 3339: the rejoin asks history since then */
+    long seen;      /* records printed */
+    long long end;  /* --until (monotonic ms); 0: never */
+    struct mam mam; /* what we saw of the room's archive */
 };
 
 /* --- text for people ------------------------------------------------ */
