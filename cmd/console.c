@@ -19,6 +19,7 @@
 #include "lib/jid.h"
 #include "lib/opt.h"
 #include "lib/rc.h"
+#include "lib/reconnect.h"
 #include "lib/respond.h"
 #include "lib/stanza.h"
 #include "lib/xmlin.h"
@@ -39,11 +40,9 @@ void console_note(struct console *C, const char *fmt, ...)
 
     if (C->interactive)
         tty_hide();
-    fprintf(stderr, "%s: ", err_prog());
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    err_vmsg("", fmt, ap); /* the server's words may hold escapes */
     va_end(ap);
-    fputc('\n', stderr);
     if (C->interactive)
         tty_show();
 }
@@ -89,6 +88,12 @@ void console_send(struct console *C, xmpp_stanza_t *st)
         w = &C->wait[C->nwait++];
         w->id = strdup(xmpp_stanza_get_id(st));
         w->to = xmpp_stanza_get_to(st) ? strdup(xmpp_stanza_get_to(st)) : NULL;
+    }
+    if (!strcmp(xmpp_stanza_get_name(st), "presence") &&
+        !xmpp_stanza_get_to(st)) { /* ours to all: again after a reconnect */
+        if (C->presence)
+            xmpp_stanza_release(C->presence);
+        C->presence = xmpp_stanza_copy(st);
     }
     idset_add(&C->sent, xmpp_stanza_get_id(st));
     console_seen_jid(C, xmpp_stanza_get_to(st));
@@ -386,14 +391,56 @@ static bool tty_step(void *arg)
     struct console *C = arg;
     struct pollfd p = { .fd = 0, .events = POLLIN };
 
-    while (!holding(C) && !C->quit && !C->eof && poll(&p, 1, 0) > 0)
-        tty_read(C);
+    while (!holding(C) && !C->quit && !C->eof && poll(&p, 1, 0) > 0) {
+        if (p.revents & (POLLHUP | POLLERR | POLLNVAL))
+            C->eof = true; /* the terminal went away */
+        else
+            tty_read(C);
+    }
     return C->eof || C->quit;
+}
+
+static void go_online(struct console *C)
+{
+    respond_install(C->s, NULL);
+    xmpp_handler_add(C->s->conn, on_stanza, NULL, NULL, NULL, C);
+}
+
+/* Back after a lost connection: the presence the user had sent is sent
+ * again; answers to what was sent before will not come. */
+static int back_online(void *arg, long long lost)
+{
+    struct console *C = arg;
+
+    go_online(C);
+    while (C->nwait)
+        forget(C, 0);
+    warn("reconnected after %.1f s; what was sent to this session "
+         "meanwhile may be lost",
+         (double)(session_now() - lost) / 1000.0);
+    if (C->presence)
+        xmpp_send(C->s->conn, C->presence);
+    return RC_OK;
+}
+
+/* The connection is gone: come back, unless told not to. */
+static int come_back(struct console *C)
+{
+    struct reconnect r = { .s = C->s, .online = back_online, .arg = C };
+    int rc;
+
+    if (C->no_reconnect || session_signal())
+        return session_report(C->s);
+    tty_pause();
+    rc = reconnect_run(&r);
+    tty_resume();
+    return rc;
 }
 
 static int run_tty(struct console *C)
 {
     struct session *s = C->s;
+    bool said = false; /* the failure was reported */
     int rc;
 
     if ((rc = tty_start(C)) != RC_OK)
@@ -407,12 +454,15 @@ static int run_tty(struct console *C)
             tty_cancel(C);
             continue;
         }
+        if (rc != RC_OK && s->state == S_DOWN) {
+            if ((rc = come_back(C)) == RC_OK)
+                continue;
+            said = true;
+        }
         break;
     }
     tty_stop(C);
-    if (rc != RC_OK)
-        return session_report(s);
-    return RC_OK;
+    return rc != RC_OK && !said ? session_report(s) : rc;
 }
 
 static void console_free(struct console *C)
@@ -420,6 +470,8 @@ static void console_free(struct console *C)
     while (C->nwait)
         forget(C, 0);
     free(C->wait);
+    if (C->presence)
+        xmpp_stanza_release(C->presence);
     idset_free(&C->sent);
     free(C->pending);
     free(C->rbuf);
@@ -443,8 +495,7 @@ static int console_run(struct console *C)
     s->keepalive_ms = KEEPALIVE_MS;
     if ((rc = session_connect(s)) != RC_OK)
         return session_report(s);
-    respond_install(s, NULL);
-    xmpp_handler_add(s->conn, on_stanza, NULL, NULL, NULL, C);
+    go_online(C);
     return C->interactive ? run_tty(C) : run_pipe(C);
 }
 
@@ -459,6 +510,8 @@ int cmd_console(int argc, char **argv)
         OPT_SECONDS(0, "wait", &C.wait_ms,
                     "from a pipe: after the answers, show what arrives for "
                     "this long"),
+        OPT_BOOL(0, "no-reconnect", &C.no_reconnect,
+                 "on a terminal: exit 75 when the connection is lost"),
         OPT_COMMON(&s.opt),
         OPT_END(),
     };

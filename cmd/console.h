@@ -62,6 +62,8 @@ struct console {
     struct idset sent; /* ids of what we sent, to know its bounces */
     unsigned long seq;
     int rc; /* RC_REMOTE after an error answer, RC_DATAERR after bad input */
+    bool no_reconnect;
+    xmpp_stanza_t *presence; /* the last broadcast presence sent, or NULL */
     char *jids[CONSOLE_JIDS];
     int njids;
 };
@@ -92,6 +94,8 @@ void tty_read(struct console *C);
 void tty_hide(void); /* before printing: clears the line being typed */
 void tty_show(void); /* after printing: puts it back */
 void tty_cancel(struct console *C); /* after Ctrl-C */
+void tty_pause(void); /* the line leaves the screen until tty_resume() */
+void tty_resume(void);
 void tty_remember(struct console *C, const char *text);
 void tty_stop(struct console *C);
 

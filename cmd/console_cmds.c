@@ -12,6 +12,7 @@
 #include "console.h"
 #include "lib/jid.h"
 #include "lib/stanza.h"
+#include "lib/text.h"
 
 const char *const console_helpers[] = {
     "/disco", "/filter", "/help",     "/iq",   "/join", "/json",
@@ -43,29 +44,6 @@ static const char help[] =
     "SECONDS\n"
     "  /help, /quit (or Ctrl-D)\n";
 
-/* Appends @s to the string being built, escaped for XML. */
-static void put_esc(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '&':
-            fputs("&amp;", f);
-            break;
-        case '<':
-            fputs("&lt;", f);
-            break;
-        case '>':
-            fputs("&gt;", f);
-            break;
-        case '"':
-            fputs("&quot;", f);
-            break;
-        default:
-            fputc(*s, f);
-        }
-    }
-}
-
 /* printf where %s arguments are escaped: only %s is understood. */
 static void submitf(struct console *C, const char *fmt, ...)
 {
@@ -79,7 +57,7 @@ static void submitf(struct console *C, const char *fmt, ...)
     va_start(ap, fmt);
     for (const char *p = fmt; *p; p++) {
         if (p[0] == '%' && p[1] == 's') {
-            put_esc(f, va_arg(ap, const char *));
+            text_put_xml(f, va_arg(ap, const char *), -1, true);
             p++;
         } else if (p[0] == '%' && p[1] == 'r') { /* raw: already XML */
             fputs(va_arg(ap, const char *), f);

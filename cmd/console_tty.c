@@ -194,8 +194,9 @@ int tty_start(struct console *C)
     el_set(tty.el, EL_EDITOR, "emacs");
     el_set(tty.el, EL_PROMPT, prompt);
     el_set(tty.el, EL_HIST, history, tty.hist);
-    el_set(tty.el, EL_ADDFN, "stanza-complete", "complete a helper or a JID",
-           complete);
+    /* the wide call: the narrow one copies the strings and never frees */
+    el_wset(tty.el, EL_ADDFN, L"stanza-complete", L"complete a helper or a JID",
+            complete);
     el_set(tty.el, EL_BIND, "^I", "stanza-complete", NULL);
     /* libedit binds ^R to redisplay: a person expects search */
     el_set(tty.el, EL_BIND, "^R", "em-inc-search-prev", NULL);
@@ -210,6 +211,8 @@ void tty_read(struct console *C)
     const char *line = el_gets(tty.el, &n);
     char *copy;
 
+    if (!line && n < 0)
+        return; /* an editing key that failed (^K on an empty line...) */
     /* Ctrl-D on an empty line: unbuffered, libedit returns it as "^D" */
     if (!line || (n == 1 && line[0] == ('D' & 037))) {
         C->eof = true;
@@ -239,6 +242,18 @@ void tty_show(void)
 {
     if (tty.el && tty.shown)
         el_set(tty.el, EL_REFRESH);
+}
+
+void tty_pause(void)
+{
+    tty_hide();
+    tty.shown = false;
+}
+
+void tty_resume(void)
+{
+    tty.shown = true;
+    tty_show();
 }
 
 void tty_stop(struct console *C)

@@ -288,8 +288,6 @@ static bool stop_now(void *arg)
     return (L->count && L->seen >= L->count) || out_error(&L->s->out);
 }
 
-#define UNTIL_PASSED RECONNECT_UNTIL
-
 /* reconnect_run()'s online(): handlers, presence, then the archive. */
 static int relinked(void *arg, long long lost)
 {
@@ -298,7 +296,7 @@ static int relinked(void *arg, long long lost)
 
     go_online(L);
     rc = mam_resume(&L->mam, L->end, lost);
-    if (rc == RC_OK || rc == UNTIL_PASSED || rc == RC_UNAVAILABLE ||
+    if (rc == RC_OK || rc == RECONNECT_UNTIL || rc == RC_UNAVAILABLE ||
         rc == RC_TEMPFAIL || session_signal())
         return rc;
     return session_report(L->s);
@@ -311,28 +309,12 @@ static void idle(void *arg)
 
 static int listen_loop(struct listen *L)
 {
-    struct session *s = L->s;
-    long long end = L->until_ms ? session_now() + L->until_ms : 0;
-    struct reconnect r = { s, end, relinked, idle, L };
-    int rc;
+    struct reconnect r = {
+        .s = L->s, .online = relinked, .idle = idle, .arg = L
+    };
 
-    L->end = end;
-    for (;;) {
-        s->deadline = end ? end : LLONG_MAX / 4;
-        rc = session_wait(s, stop_now, L);
-        if (rc == RC_OK)
-            return RC_OK; /* --count reached */
-        if (session_signal())
-            return session_report(s);
-        if (s->state == S_ONLINE)
-            return RC_OK; /* --until reached */
-        if (L->no_reconnect)
-            return session_report(s);
-        if ((rc = reconnect_run(&r)) == UNTIL_PASSED)
-            return RC_OK;
-        if (rc != RC_OK)
-            return rc;
-    }
+    r.end = L->end = L->until_ms ? session_now() + L->until_ms : 0;
+    return reconnect_stay(&r, L->no_reconnect, stop_now, L);
 }
 
 static int listen_run(struct listen *L)
@@ -347,6 +329,10 @@ static int listen_run(struct listen *L)
     go_online(L);
     rc = listen_loop(L);
     exec_drain(&L->jobs, DRAIN_MS);
+    /* what arrives while the stream closes is not read: mam_take() must
+     * not see it once the archive state is gone */
+    if (s->conn)
+        xmpp_handler_delete(s->conn, on_stanza);
     mam_free(&L->mam);
     return rc;
 }

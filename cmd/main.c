@@ -19,6 +19,7 @@
 
 static const struct cmd commands[] = {
     /* sorted; a test checks */
+    { "block", cmd_block, 0, "block JIDs, list the blocked ones (XEP-0191)" },
     { "command", cmd_command, 0,
       "list and run ad-hoc commands: server administration (XEP-0050)" },
     { "console", cmd_console, CMD_STREAMS,
@@ -34,9 +35,14 @@ static const struct cmd commands[] = {
     { "muc", cmd_muc, CMD_STREAMS,
       "chat rooms: join, say, tail, occupants, moderate, configure" },
     { "ping", cmd_ping, 0, "round trip to an entity (XEP-0199)" },
+    { "presence", cmd_presence, CMD_STREAMS,
+      "hold a presence (show, status); a contact's presence" },
     { "raw", cmd_raw, CMD_STREAMS, "send XML stanzas, print the answers" },
+    { "roster", cmd_roster, 0,
+      "contacts, subscriptions and who is online (RFC 6121)" },
     { "send", cmd_send, 0, "send messages and wait until the server confirms" },
     { "time", cmd_time, 0, "an entity's clock (XEP-0202)" },
+    { "unblock", cmd_unblock, 0, "unblock JIDs (XEP-0191)" },
     { "version", cmd_version, 0, "an entity's software version (XEP-0092)" },
 };
 

@@ -167,6 +167,8 @@ static void fill(struct outbox *ob)
     if (ob->handlers_gen != s->gen) {
         xmpp_handler_add(s->conn, bounce_cb, NULL, "message", "error", ob);
         ob->handlers_gen = s->gen;
+        if (ob->on_connection)
+            ob->on_connection(s, ob->arg);
     }
     while (ob->npings < OB_PINGS && write_window(ob))
         ;

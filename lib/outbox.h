@@ -44,8 +44,12 @@ struct outbox {
     struct session *s;
     struct ob_item *items;
     size_t n, cap;
-    long bounce_wait_ms;   /* how long to wait for late bounces */
-    bool keep_stanzas;     /* do not release confirmed stanzas */
+    long bounce_wait_ms; /* how long to wait for late bounces */
+    bool keep_stanzas;   /* do not release confirmed stanzas */
+    /* if set, called on each new connection before anything is written
+     * on it (to add handlers: those of an old connection are gone) */
+    void (*on_connection)(struct session *s, void *arg);
+    void *arg;
     unsigned handlers_gen; /* connection our handlers are on */
     struct ob_ping pings[OB_PINGS];
     size_t npings;     /* in flight, oldest first */

@@ -1,6 +1,7 @@
 /* lib/reconnect.c - long-running commands get their session back */
 #include "reconnect.h"
 
+#include <limits.h>
 #include <sys/random.h>
 
 #include "err.h"
@@ -47,5 +48,26 @@ int reconnect_run(const struct reconnect *r)
             return session_report(s);
         backoff =
             backoff * 2 > RECONNECT_MAX_MS ? RECONNECT_MAX_MS : backoff * 2;
+    }
+}
+
+int reconnect_stay(const struct reconnect *r, bool no_reconnect,
+                   bool (*done)(void *), void *arg)
+{
+    struct session *s = r->s;
+    int rc;
+
+    for (;;) {
+        s->deadline = r->end ? r->end : LLONG_MAX / 4;
+        if (session_wait(s, done, arg) == RC_OK)
+            return RC_OK; /* done */
+        if (session_signal())
+            return session_report(s);
+        if (s->state == S_ONLINE || (r->end && session_now() >= r->end))
+            return RC_OK; /* the end passed */
+        if (no_reconnect)
+            return session_report(s);
+        if ((rc = reconnect_run(r)) != RC_OK)
+            return rc == RECONNECT_UNTIL ? RC_OK : rc;
     }
 }

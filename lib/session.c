@@ -148,17 +148,22 @@ void session_new_id(struct session *s, char *buf, size_t len)
     snprintf(buf, len, "stz%s-%lu", s->id_prefix, ++s->id_seq);
 }
 
+bool session_own_id(const struct session *s, const char *id)
+{
+    size_t n = strlen(s->id_prefix);
+
+    return id && !strncmp(id, "stz", 3) && !strncmp(id + 3, s->id_prefix, n) &&
+           id[3 + n] == '-';
+}
+
 bool session_own_reply(const struct session *s, xmpp_stanza_t *st)
 {
     const char *name = xmpp_stanza_get_name(st);
     const char *type = xmpp_stanza_get_type(st);
-    const char *id = xmpp_stanza_get_id(st);
-    size_t n = strlen(s->id_prefix);
 
-    return name && type && id && !strcmp(name, "iq") &&
+    return name && type && !strcmp(name, "iq") &&
            (!strcmp(type, "result") || !strcmp(type, "error")) &&
-           !strncmp(id, "stz", 3) && !strncmp(id + 3, s->id_prefix, n) &&
-           id[3 + n] == '-';
+           session_own_id(s, xmpp_stanza_get_id(st));
 }
 
 /* --- libstrophe callbacks ------------------------------------------ */
@@ -590,6 +595,17 @@ int session_connect(struct session *s)
             "is the server up? (--timeout)",
             server_name(s), (double)s->opt.timeout_ms / 1000.0);
     return s->rc = rc;
+}
+
+int session_open(struct session *s, bool streaming)
+{
+    int rc;
+
+    if ((rc = session_start(s, streaming)) != RC_OK)
+        return rc;
+    if ((rc = session_connect(s)) != RC_OK)
+        return session_report(s);
+    return RC_OK;
 }
 
 /* libstrophe answers malformed XML with a stream error but keeps waiting

@@ -69,6 +69,9 @@ int session_start(struct session *s, bool streaming);
  */
 int session_connect(struct session *s);
 
+/* session_start() then session_connect(); a failure is printed. */
+int session_open(struct session *s, bool streaming);
+
 /*
  * Runs the event loop until @done(@arg) is true (RC_OK), the deadline
  * passes (RC_TEMPFAIL), the connection goes down (its code), or a signal
@@ -128,6 +131,9 @@ void session_random_id(char *buf, size_t len);
 
 /* Writes a new unique stanza id to @buf. */
 void session_new_id(struct session *s, char *buf, size_t len);
+
+/* True if @id is one session_new_id() made. */
+bool session_own_id(const struct session *s, const char *id);
 
 /* True if @st is an iq result or error answering an id we made: the
  * answer to a request of ours (keepalive, archive query), not news. */

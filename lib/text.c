@@ -93,6 +93,20 @@ void text_put_safe(FILE *f, const char *s, bool keep_nl)
     }
 }
 
+size_t text_width(const char *s)
+{
+    size_t n = strlen(s), i = 0, w = 0;
+    uint32_t c;
+
+    while (i < n) {
+        size_t len = utf8_decode(s + i, n - i, &c);
+
+        i += len ? len : 1;
+        w++;
+    }
+    return w;
+}
+
 int text_check_input(const char *what, size_t index, const char *s, size_t max)
 {
     size_t len = strlen(s), off;
@@ -108,4 +122,26 @@ int text_check_input(const char *what, size_t index, const char *s, size_t max)
         return fail(RC_DATAERR, "%s%s: %s at byte %zu — nothing was sent", what,
                     where, why, off + 1);
     return RC_OK;
+}
+
+void text_put_xml(FILE *f, const char *s, int n, bool attr)
+{
+    for (int i = 0; n < 0 ? s[i] != '\0' : i < n; i++) {
+        switch (s[i]) {
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '"':
+            fputs(attr ? "&quot;" : "\"", f);
+            break;
+        default:
+            fputc(s[i], f);
+        }
+    }
 }

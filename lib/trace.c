@@ -10,6 +10,8 @@
 
 #include <expat.h>
 
+#include "text.h"
+
 static const char *const secret_elems[] = {
     "auth", "response", "challenge", "success", "password", NULL,
 };
@@ -140,28 +142,6 @@ struct indent {
 
 #define INDENT_MAX 32
 
-static void put_escaped(FILE *f, const XML_Char *s, int n, bool attr)
-{
-    for (int i = 0; n < 0 ? s[i] != '\0' : i < n; i++) {
-        switch (s[i]) {
-        case '&':
-            fputs("&amp;", f);
-            break;
-        case '<':
-            fputs("&lt;", f);
-            break;
-        case '>':
-            fputs("&gt;", f);
-            break;
-        case '"':
-            fputs(attr ? "&quot;" : "\"", f);
-            break;
-        default:
-            fputc(s[i], f);
-        }
-    }
-}
-
 static void pad(struct indent *in, int depth)
 {
     fprintf(in->out, "%*s", 2 * (depth < INDENT_MAX ? depth : INDENT_MAX), "");
@@ -178,7 +158,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name,
     fprintf(in->out, "<%s", name);
     for (int i = 0; attrs[i]; i += 2) {
         fprintf(in->out, " %s=\"", attrs[i]);
-        put_escaped(in->out, attrs[i + 1], -1, true);
+        text_put_xml(in->out, attrs[i + 1], -1, true);
         fputc('"', in->out);
     }
     in->open = true;
@@ -214,7 +194,7 @@ static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
         fputc('>', in->out);
     in->open = false;
     in->inline_ = true;
-    put_escaped(in->out, s, len, false);
+    text_put_xml(in->out, s, len, false);
 }
 
 char *trace_indent(const char *xml)

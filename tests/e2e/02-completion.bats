@@ -299,6 +299,84 @@ complete -C '$1'" | cut -f1
     expect jabber:iq:version
 }
 
+@test "bash: stanza roster <TAB> offers the subcommands, then each one's options" {
+    complete_words stanza roster ''
+    expect $(stanza roster --list-commands)
+    complete_words stanza roster a
+    expect add approve
+    complete_words stanza roster --json -a work un
+    expect unsubscribe
+    complete_words stanza roster add --na
+    expect --name
+    complete_words stanza roster list --pre
+    expect --presence
+    # add does not take --presence; nothing after the JID
+    complete_words stanza roster add --pre
+    expect
+    complete_words stanza roster add --name Bob bob@example.org --gr
+    expect
+    complete_words stanza-roster im
+    expect import
+    complete_words stanza-roster subscribe --mes
+    expect --message
+}
+
+@test "zsh, fish: stanza roster offers the subcommands and their options" {
+    if command -v zsh >/dev/null; then
+        run -0 zsh_complete stanza roster a
+        [ "$output" = $'add\napprove' ]
+        run -0 zsh_complete stanza roster --json add --gr
+        [ "$output" = --group ]
+    fi
+    if command -v fish >/dev/null; then
+        run -0 fish_complete 'stanza roster a'
+        [ "$output" = $'add\napprove' ]
+        run -0 fish_complete 'stanza roster add --gr'
+        [ "$output" = --group ]
+    fi
+}
+
+@test "bash, zsh, fish: stanza presence set --show <TAB> offers the shows" {
+    complete_words stanza presence ''
+    expect set get
+    complete_words stanza presence set --show ''
+    expect available away chat dnd xa
+    complete_words stanza presence --json get --w
+    expect --wait
+    if command -v zsh >/dev/null; then
+        run -0 zsh_complete stanza presence set --show d
+        [ "$output" = dnd ]
+    fi
+    if command -v fish >/dev/null; then
+        run -0 fish_complete 'stanza presence set --show d'
+        [ "$output" = dnd ]
+    fi
+}
+
+@test "bash, zsh, fish: stanza send --chat-state <TAB> offers the states" {
+    complete_words stanza send --chat-state ''
+    expect active composing paused inactive gone
+    complete_words stanza send --rec
+    expect --receipt
+    if command -v zsh >/dev/null; then
+        run -0 zsh_complete stanza send --chat-state p
+        [ "$output" = paused ]
+    fi
+    if command -v fish >/dev/null; then
+        run -0 fish_complete 'stanza send --chat-state p'
+        [ "$output" = paused ]
+    fi
+}
+
+@test "bash: stanza bl<TAB> offers block; block --l<TAB> offers --list" {
+    complete_words stanza bl
+    expect block
+    complete_words stanza block --l
+    expect --list
+    complete_words stanza unblock --a
+    expect --all --account
+}
+
 @test "bash: stanza disco <TAB> offers the verbs; options also after arguments" {
     complete_words stanza disco ''
     expect info items tree find

@@ -569,16 +569,6 @@ print(" ".join(sorted("%s=%s" % kv for kv in q[0].attrib.items())))' "$xml"
     [ "$(grep '^>>' "$BATS_TEST_TMPDIR/a.trace" | tail -1)" = ">> </stream:stream>" ]
 }
 
-# cutproxy_start MS: a proxy to the server that cuts the first connection MS
-# milliseconds after accepting it; its port in $proxy_port
-cutproxy_start() {
-    "$SERVER_DIR/cutproxy.py" --listen-port-file "$BATS_TEST_TMPDIR/proxy.port" \
-        --to "$XMPP_PORT" --cut-after-ms "$1" 3>&- &
-    track $!
-    for _ in $(seq 1 100); do [ -s "$BATS_TEST_TMPDIR/proxy.port" ] && break; sleep 0.05; done
-    proxy_port=$(cat "$BATS_TEST_TMPDIR/proxy.port")
-}
-
 @test "listen --no-reconnect: a lost connection is exit 75" {
     cutproxy_start 2000
     SECONDS=0
@@ -613,23 +603,6 @@ cutproxy_start() {
     run -0 jq -r .body "$BATS_TEST_TMPDIR/a.out"
     [ "$output" = $'one\ntwo' ]
     [ "$(grep -c '^>> <iq [^>]*type="result"' "$BATS_TEST_TMPDIR/a.trace")" -eq 1 ]
-}
-
-# proxy_start [PORT]: a proxy to the server (or PORT) that the test steers by
-# writing cut, freeze or pass to $BATS_TEST_TMPDIR/ctl; its port in $proxy_port
-proxy_start() {
-    "$SERVER_DIR/cutproxy.py" --listen-port-file "$BATS_TEST_TMPDIR/proxy.port" \
-        --to "${1:-$XMPP_PORT}" --control "$BATS_TEST_TMPDIR/ctl" 3>&- &
-    track $!
-    for _ in $(seq 1 100); do [ -s "$BATS_TEST_TMPDIR/proxy.port" ] && break; sleep 0.05; done
-    proxy_port=$(cat "$BATS_TEST_TMPDIR/proxy.port")
-}
-
-# wait_for FILE PATTERN: up to 20 s for a line matching PATTERN in FILE
-wait_for() {
-    for _ in $(seq 1 400); do grep -q -- "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done
-    echo "timed out waiting for '$2' in $1" >&2
-    return 1
 }
 
 @test "listen: a dead connection is found by --keepalive; what it swallowed comes from the archive, once" {

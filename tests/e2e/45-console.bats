@@ -106,6 +106,49 @@ console() {
     [[ $output == *"<name>Prosody</name>"* ]]
 }
 
+@test "console | : every helper sends the stanza it promises" {
+    run -1 --separate-stderr console alice --json < <(printf '%s\n' \
+        "/disco items $XMPP_DOMAIN" "/disco $XMPP_DOMAIN" "/disco info $XMPP_DOMAIN node1" \
+        "/roster" "/join room1@conference.$XMPP_DOMAIN/alice" "/sub carol@$XMPP_DOMAIN" \
+        "/presence away gone fishing" "/presence not a show word" "/presence unavailable" \
+        "/iq get $XMPP_DOMAIN jabber:iq:version" \
+        "/iq set $XMPP_DOMAIN jabber:iq:private <x xmlns='ns:x'><y>1</y></x>" \
+        "/ping $XMPP_DOMAIN")
+    # the server has no node1
+    [[ $stderr == *"answered with an error: item-not-found (cancel)"* ]]
+    # /sub brings a roster push: answered, as RFC 6121 asks
+    pushes=$(jq -r 'select(.dir == "in" and .kind == "iq" and .type == "set") | .id' <<<"$output")
+    [ -n "$pushes" ]
+    for id in $pushes; do
+        [ "$(jq -r "select(.dir == \"out\" and .id == \"$id\") | .type" <<<"$output")" = result ]
+    done
+    out=$output
+    run -0 jq -c 'select(.dir == "out" and .type != "result") | [.kind, .type, .to, .show, .status, [.payloads[]?.xml]]' <<<"$out"
+    want=$(cat <<EOF
+["iq","get","$XMPP_DOMAIN",null,null,["<query xmlns=\"http://jabber.org/protocol/disco#items\"/>"]]
+["iq","get","$XMPP_DOMAIN",null,null,["<query xmlns=\"http://jabber.org/protocol/disco#info\"/>"]]
+["iq","get","$XMPP_DOMAIN",null,null,["<query xmlns=\"http://jabber.org/protocol/disco#info\" node=\"node1\"/>"]]
+["iq","get",null,null,null,["<query xmlns=\"jabber:iq:roster\"/>"]]
+["presence",null,"room1@conference.$XMPP_DOMAIN/alice",null,null,["<x xmlns=\"http://jabber.org/protocol/muc\"/>"]]
+["presence","subscribe","carol@$XMPP_DOMAIN",null,null,[]]
+["presence",null,null,"away","gone fishing",[]]
+["presence",null,null,null,"not a show word",[]]
+["presence","unavailable",null,null,null,[]]
+["iq","get","$XMPP_DOMAIN",null,null,["<query xmlns=\"jabber:iq:version\"/>"]]
+["iq","set","$XMPP_DOMAIN",null,null,["<query xmlns=\"jabber:iq:private\"><x xmlns=\"ns:x\"><y>1</y></x></query>"]]
+["iq","get","$XMPP_DOMAIN",null,null,["<ping xmlns=\"urn:xmpp:ping\"/>"]]
+EOF
+)
+    [ "$output" = "$want" ]
+}
+
+@test "console | : /help lists the helpers on stdout" {
+    run -0 --separate-stderr console alice <<<"/help"
+    for h in /msg /presence /iq /ping /version /disco /roster /join /sub /filter /raw /json /save /wait /help /quit; do
+        grep -qF -- "$h" <<<"$output"
+    done
+}
+
 @test "console | : helper mistakes are said and cost nothing; /quit leaves at once" {
     run -0 --separate-stderr console alice < <(printf '%s\n' "/nosuch" "/msg @bad hi" "/iq get" "/quit" \
         "<iq type='get'><ping xmlns='urn:xmpp:ping'/></iq>")
@@ -202,7 +245,7 @@ console_tty() {
     local user=$1
     shift
     tmux_start env "STANZA_PASSWORD=$user-pw" "XDG_STATE_HOME=$XDG_STATE_HOME" \
-        stanza console --server "127.0.0.1:$XMPP_PORT" --ca-file "$XMPP_CA" \
+        stanza console --server "${SERVER:-127.0.0.1:$XMPP_PORT}" --ca-file "$XMPP_CA" \
         -j "$user@$XMPP_DOMAIN" "$@"
     tmux_wait '^stanza> ?$'
 }
@@ -315,6 +358,38 @@ console_tty() {
     grep -q 'redacted' "$hist"
     _tmux kill-server
     console_tty alice
-    tmux_keys Up Up Up
+    # Ctrl-R searches it: the stanza comes back as one line, masked
+    tmux_keys C-r
+    tmux_type "regis"
+    tmux_wait "^stanza> <iq type='set'><query xmlns='jabber:iq:register'> <username>alice</username><password>\\[redacted\\]</password>"
+    # and Up goes on from there to what came before it
+    tmux_keys C-a C-k Up
     tmux_wait '^stanza> /ping$'
+}
+
+@test "console on a terminal: a lost connection comes back, and the presence sent before is sent again" {
+    proxy_start
+    SERVER=127.0.0.1:$proxy_port console_tty alice
+    tmux_type "/presence away back soon"
+    tmux_keys Enter
+    tmux_wait '<<   <show>away</show>' # the server's echo
+    echo cut >"$BATS_TEST_TMPDIR/ctl"
+    tmux_wait 'stanza console: warning: connection to 127.0.0.1 lost.*; reconnecting in [0-9.]+ s'
+    echo pass >"$BATS_TEST_TMPDIR/ctl"
+    tmux_wait 'stanza console: warning: reconnected after [0-9.]+ s'
+    tmux_wait '^stanza> ?$'
+    run -0 _tmux capture-pane -p -S -
+    [ "$(grep -c '^             >>   <show>away</show>' <<<"$output")" -eq 2 ]
+    tmux_type "/ping"
+    tmux_keys Enter
+    tmux_wait '<< <iq [^>]*id="con[^"]*-2"'
+}
+
+@test "console --no-reconnect on a terminal: a lost connection is exit 75" {
+    proxy_start
+    SERVER=127.0.0.1:$proxy_port console_tty alice --no-reconnect
+    echo cut >"$BATS_TEST_TMPDIR/ctl"
+    tmux_done
+    [ "$(cat "$BATS_TEST_TMPDIR/tmux.rc")" = 75 ]
+    tmux_wait 'stanza console: connection to 127.0.0.1 lost'
 }

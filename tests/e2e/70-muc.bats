@@ -127,6 +127,24 @@ tail_wait() {
     [[ $stderr == *"affiliations are for bare JIDs"* ]]
 }
 
+@test "muc say, send --muc: an empty message is exit 65, nothing sent (no connection tried)" {
+    port=$(cat "$XMPP_DIR/blackhole.port")
+    # the blackhole would time out (75): 65 proves no connection was tried
+    run -65 --separate-stderr as alice muc say --server "127.0.0.1:$port" -t 2 "r@$C" ''
+    [ "$stderr" = "stanza muc: nothing to send: the message is empty" ]
+    run -65 --separate-stderr as alice muc say --server "127.0.0.1:$port" -t 2 "r@$C" </dev/null
+    [ "$stderr" = "stanza muc: nothing to send: the message is empty" ]
+    run -65 --separate-stderr as alice muc say --server "127.0.0.1:$port" -t 2 "r@$C" < <(printf '\n\n')
+    [ "$stderr" = "stanza muc: nothing to send: the message is empty" ]
+    run -65 --separate-stderr as alice send --server "127.0.0.1:$port" -t 2 --muc "r@$C" </dev/null
+    [ "$stderr" = "stanza send: nothing to send: the message is empty" ]
+    # a chat state or a receipt is not for a room: a usage error
+    run -64 --separate-stderr as alice send --server "127.0.0.1:$port" -t 2 --muc "r@$C" --chat-state composing ''
+    [[ $stderr == *"--muc: no --thread, --dry-run, --bounce-wait, --chat-state or --receipt"* ]]
+    run -64 --separate-stderr as alice send --server "127.0.0.1:$port" -t 2 --muc "r@$C" --receipt hi
+    [[ $stderr == *"--chat-state or --receipt"* ]]
+}
+
 @test "muc: --help and the man page" {
     run -0 stanza muc --help
     [[ ${lines[0]} == "usage: stanza muc say "* ]]

@@ -98,6 +98,33 @@ recv_out() {
     cat "$BATS_TEST_TMPDIR/$1.out"
 }
 
+# proxy_start [PORT]: a proxy to the server (or PORT) that the test steers by
+# writing cut, freeze or pass to $BATS_TEST_TMPDIR/ctl; its port in $proxy_port
+proxy_start() {
+    _proxy_run --to "${1:-$XMPP_PORT}" --control "$BATS_TEST_TMPDIR/ctl"
+}
+
+# cutproxy_start MS: a proxy to the server that cuts the first connection MS
+# milliseconds after accepting it; its port in $proxy_port
+cutproxy_start() {
+    _proxy_run --to "$XMPP_PORT" --cut-after-ms "$1"
+}
+
+# _proxy_run ARGS...: tests/server/cutproxy.py with ARGS, in the background
+_proxy_run() {
+    "$SERVER_DIR/cutproxy.py" --listen-port-file "$BATS_TEST_TMPDIR/proxy.port" "$@" 3>&- &
+    track $!
+    for _ in $(seq 1 100); do [ -s "$BATS_TEST_TMPDIR/proxy.port" ] && break; sleep 0.05; done
+    proxy_port=$(cat "$BATS_TEST_TMPDIR/proxy.port")
+}
+
+# wait_for FILE PATTERN: up to 20 s for a line matching PATTERN in FILE
+wait_for() {
+    for _ in $(seq 1 400); do grep -q -- "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done
+    echo "timed out waiting for '$2' in $1" >&2
+    return 1
+}
+
 # --- a terminal program driven in tmux, as a person would -----------------
 # Each test gets its own tmux server (socket in $BATS_TEST_TMPDIR), killed
 # after the test with the other background helpers.
@@ -146,4 +173,11 @@ tmux_done() {
     echo "the program in tmux did not end; the screen:" >&2
     tmux_screen >&2
     return 1
+}
+
+# roster_of USER: USER's roster as an independent client (slixmpp) gets it,
+# one JSON array sorted by JID (tests/server/roster.py)
+roster_of() {
+    /usr/bin/python3 "$SERVER_DIR/roster.py" --jid "$1@$XMPP_DOMAIN" \
+        --password "$1-pw" --port "$XMPP_PORT" --ca "$XMPP_CA" 3>&-
 }
