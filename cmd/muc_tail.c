@@ -1,6 +1,5 @@
 /* cmd/muc_tail.c - `stanza muc tail`: a room's messages and presences as
  * they come, through lost connections; `muc history`: its archive */
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,29 +164,17 @@ static int rejoin(void *arg, long long lost)
     return mam_resume(&T->mam, T->end, lost);
 }
 
+/* Until --count, --until, a signal or the room removes us; through lost
+ * connections unless --no-reconnect. */
 static int tail_loop(struct tail *T)
 {
     struct muc *M = T->M;
-    struct session *s = &M->s;
-    struct reconnect rc_ctx = { s, T->end, rejoin, NULL, T };
-    int rc;
+    struct reconnect r = {
+        .s = &M->s, .end = T->end, .online = rejoin, .arg = T
+    };
+    int rc = reconnect_stay(&r, M->no_reconnect, stop_now, T);
 
-    for (;;) {
-        s->deadline = T->end ? T->end : LLONG_MAX / 4;
-        rc = session_wait(s, stop_now, T);
-        if (M->r.state == MUC_REMOVED)
-            return muc_removed(&M->r);
-        if (rc == RC_OK || session_signal())
-            return rc == RC_OK ? RC_OK : session_report(s);
-        if (s->state == S_ONLINE)
-            return RC_OK; /* --until reached */
-        if (M->no_reconnect)
-            return session_report(s);
-        if ((rc = reconnect_run(&rc_ctx)) == RECONNECT_UNTIL)
-            return RC_OK;
-        if (rc != RC_OK)
-            return rc;
-    }
+    return rc == RC_OK && M->r.state == MUC_REMOVED ? muc_removed(&M->r) : rc;
 }
 
 int muc_tail(struct muc *M)
