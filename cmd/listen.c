@@ -292,14 +292,9 @@ static bool stop_now(void *arg)
 static int relinked(void *arg, long long lost)
 {
     struct listen *L = arg;
-    int rc;
 
     go_online(L);
-    rc = mam_resume(&L->mam, L->end, lost);
-    if (rc == RC_OK || rc == RECONNECT_UNTIL || rc == RC_UNAVAILABLE ||
-        rc == RC_TEMPFAIL || session_signal())
-        return rc;
-    return session_report(L->s);
+    return mam_resume(&L->mam, L->end, lost);
 }
 
 static void idle(void *arg)

@@ -110,9 +110,7 @@ static int back_online(void *arg, long long lost)
     if (rc == RC_OK || session_signal())
         return rc;
     if (c->s.state != S_ONLINE)
-        return rc == RC_UNAVAILABLE || rc == RC_TEMPFAIL
-                   ? rc
-                   : session_report(&c->s);
+        return reconnect_lost(&c->s, rc);
     warn("reconnected, but the server did not confirm the presence within "
          "%.1f s",
          (double)c->s.opt.timeout_ms / 1000.0);

@@ -323,8 +323,8 @@ int mam_resume(struct mam *m, long long end, long long lost)
              secs, m->caught, m->caught == 1 ? "" : "s");
         return RC_OK;
     }
-    if (s->state != S_ONLINE)
-        return rc; /* the connection went again: the loop reconnects */
+    if (s->state != S_ONLINE) /* the connection went again */
+        return reconnect_lost(s, rc);
     if (rc == RC_TEMPFAIL && end && session_now() >= end)
         return RECONNECT_UNTIL;
     if (rc == RC_TEMPFAIL)

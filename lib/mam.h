@@ -84,8 +84,9 @@ int mam_catch_up(struct mam *m, long long end, char *cond, size_t condlen);
  * how long the connection was gone (since @lost) and how many messages
  * came from the archive, or that some may be lost. Returns RC_OK (also
  * when the archive could not help: the gap is reported),
- * RECONNECT_UNTIL if @end passed, or the code of a connection that went
- * again.
+ * RECONNECT_UNTIL if @end passed, RC_UNAVAILABLE or RC_TEMPFAIL if the
+ * connection went again, or the code of a signal or (said) of a
+ * connection that went for good: reconnect_run()'s online() contract.
  */
 int mam_resume(struct mam *m, long long end, long long lost);
 

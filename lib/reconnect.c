@@ -16,6 +16,16 @@ long long reconnect_jitter(long long ms)
     return ms * 3 / 4 + (long long)(r % (unsigned)(ms / 2 + 1));
 }
 
+static bool retry(int rc)
+{
+    return rc == RC_UNAVAILABLE || rc == RC_TEMPFAIL;
+}
+
+int reconnect_lost(struct session *s, int rc)
+{
+    return retry(rc) ? rc : session_report(s);
+}
+
 int reconnect_run(const struct reconnect *r)
 {
     struct session *s = r->s;
@@ -41,10 +51,9 @@ int reconnect_run(const struct reconnect *r)
                 return rc;
             if (session_signal())
                 return session_report(s);
-            if (rc != RC_UNAVAILABLE && rc != RC_TEMPFAIL)
+            if (!retry(rc))
                 return rc; /* online() said why */
-        } else if (session_signal() ||
-                   (rc != RC_UNAVAILABLE && rc != RC_TEMPFAIL))
+        } else if (session_signal() || !retry(rc))
             return session_report(s);
         backoff =
             backoff * 2 > RECONNECT_MAX_MS ? RECONNECT_MAX_MS : backoff * 2;

@@ -47,6 +47,13 @@ int reconnect_run(const struct reconnect *r);
 int reconnect_stay(const struct reconnect *r, bool no_reconnect,
                    bool (*done)(void *), void *arg);
 
+/*
+ * For online(), when the connection went again with @rc: @rc if waiting
+ * may help (RC_UNAVAILABLE, RC_TEMPFAIL: the next attempt follows), else
+ * the exit code, after saying why (session_report()).
+ */
+int reconnect_lost(struct session *s, int rc);
+
 /* @ms give or take a quarter. */
 long long reconnect_jitter(long long ms);
 
