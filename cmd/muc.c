@@ -295,8 +295,6 @@ static char *join_words(int n, char **words)
     char **texts = NULL, *s;
     size_t count = 0;
 
-    if (n == 1 && !*words[0]) /* an empty topic clears it */
-        return strdup("");
     if (send_read_texts(n, words, &texts, &count) != RC_OK)
         return NULL;
     s = texts[0];
@@ -458,10 +456,12 @@ static int set_topic(struct muc *M, struct topic *T)
 static int topic(struct muc *M, char **args, int n)
 {
     struct topic T = { .M = M };
-    char *want = n ? join_words(n, args) : NULL;
+    char *want = NULL;
     int rc;
 
-    if (n && !want)
+    if (n == 1 && !*args[0])
+        want = strdup(""); /* an empty topic clears it */
+    else if (n && !(want = join_words(n, args)))
         return RC_DATAERR;
     T.want = want;
     if ((rc = session_start(&M->s, false)) == RC_OK) {

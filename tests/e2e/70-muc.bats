@@ -127,7 +127,7 @@ tail_wait() {
     [[ $stderr == *"affiliations are for bare JIDs"* ]]
 }
 
-@test "muc say, send --muc: an empty message is exit 65, nothing sent (no connection tried)" {
+@test "muc say, pm, send --muc: an empty message is exit 65, nothing sent (no connection tried)" {
     port=$(cat "$XMPP_DIR/blackhole.port")
     # the blackhole would time out (75): 65 proves no connection was tried
     run -65 --separate-stderr as alice muc say --server "127.0.0.1:$port" -t 2 "r@$C" ''
@@ -135,6 +135,8 @@ tail_wait() {
     run -65 --separate-stderr as alice muc say --server "127.0.0.1:$port" -t 2 "r@$C" </dev/null
     [ "$stderr" = "stanza muc: nothing to send: the message is empty" ]
     run -65 --separate-stderr as alice muc say --server "127.0.0.1:$port" -t 2 "r@$C" < <(printf '\n\n')
+    [ "$stderr" = "stanza muc: nothing to send: the message is empty" ]
+    run -65 --separate-stderr as alice muc pm --server "127.0.0.1:$port" -t 2 "r@$C" bob ''
     [ "$stderr" = "stanza muc: nothing to send: the message is empty" ]
     run -65 --separate-stderr as alice send --server "127.0.0.1:$port" -t 2 --muc "r@$C" </dev/null
     [ "$stderr" = "stanza send: nothing to send: the message is empty" ]
@@ -376,6 +378,10 @@ tail_wait() {
     [ "$stderr" = "stanza muc: $r answered with an error: forbidden (auth): You are not allowed to change the subject" ]
     # the same topic again changes nothing and still succeeds
     run -0 --separate-stderr as alice muc topic "$r" Release day
+    # an empty text clears it (an empty message would be refused)
+    run -0 --separate-stderr as alice muc topic "$r" ''
+    run -0 --separate-stderr as bob muc topic --json "$r"
+    [ "$(jq -r '.subject // ""' <<<"$output")" = "" ]
 }
 
 @test "muc nick: a new nick in the session; one in use is conflict" {
