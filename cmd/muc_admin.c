@@ -171,17 +171,6 @@ static int ask(struct muc *M, xmpp_stanza_t *iq, xmpp_stanza_t **reply)
     return RC_OK;
 }
 
-static int start(struct muc *M)
-{
-    int rc;
-
-    if ((rc = session_start(&M->s, false)) != RC_OK)
-        return rc;
-    if (session_connect(&M->s) != RC_OK)
-        return session_report(&M->s);
-    return RC_OK;
-}
-
 /* Sets @attr (role, affiliation) of the occupant or user @who (@key:
  * nick or jid) to @value. */
 static int set_item(struct muc *M, const char *key, const char *who,
@@ -239,7 +228,7 @@ int muc_role(struct muc *M, char **args, int n)
 
 int muc_ban(struct muc *M, char **args, int n)
 {
-    int rc = start(M);
+    int rc = session_open(&M->s, false);
 
     (void)n;
     return rc ? rc : set_item(M, "jid", args[0], "affiliation", "outcast");
@@ -247,7 +236,7 @@ int muc_ban(struct muc *M, char **args, int n)
 
 int muc_affiliation(struct muc *M, char **args, int n)
 {
-    int rc = start(M);
+    int rc = session_open(&M->s, false);
 
     (void)n;
     return rc ? rc : set_item(M, "jid", args[0], "affiliation", args[1]);
@@ -287,7 +276,7 @@ static void print_list(struct muc *M, xmpp_stanza_t *reply, const char *aff)
 int muc_list(struct muc *M, char **args, int n)
 {
     xmpp_stanza_t *q, *reply = NULL, *iq;
-    int rc = start(M);
+    int rc = session_open(&M->s, false);
 
     (void)n;
     if (rc != RC_OK)
@@ -456,10 +445,8 @@ int muc_create(struct muc *M, char **args, int n)
 
     (void)args;
     (void)n;
-    if ((rc = session_start(&M->s, false)) != RC_OK)
+    if ((rc = session_open(&M->s, false)) != RC_OK)
         return rc;
-    if ((rc = session_connect(&M->s)) != RC_OK)
-        return session_report(&M->s);
     muc_room_init(&M->r, &M->s, M->room);
     muc_join_opts_apply(&M->join, &M->r);
     M->r.history = 0;
@@ -485,7 +472,7 @@ int muc_config(struct muc *M, char **args, int n)
 
     (void)args;
     (void)n;
-    if ((rc = start(M)) != RC_OK)
+    if ((rc = session_open(&M->s, false)) != RC_OK)
         return rc;
     if (M->in.n)
         return configure(M, false);
@@ -511,7 +498,7 @@ int muc_config(struct muc *M, char **args, int n)
 int muc_destroy(struct muc *M, char **args, int n)
 {
     xmpp_stanza_t *q, *d, *iq, *reply = NULL;
-    int rc = start(M);
+    int rc = session_open(&M->s, false);
 
     (void)args;
     (void)n;
@@ -670,7 +657,7 @@ static char *find_service(struct session *s)
 int muc_list_rooms(struct muc *M, char **args, int n)
 {
     char *service = NULL;
-    int rc = start(M);
+    int rc = session_open(&M->s, false);
 
     if (rc != RC_OK)
         return rc;

@@ -188,10 +188,8 @@ int muc_tail(struct muc *M)
     if (s->keepalive_ms < 0)
         s->keepalive_ms = KEEPALIVE_MS;
     s->no_sm = true; /* closing without acks would replay into offline */
-    if ((rc = session_start(s, true)) != RC_OK)
+    if ((rc = session_open(s, true)) != RC_OK)
         return rc;
-    if ((rc = session_connect(s)) != RC_OK)
-        return session_report(s);
     T.end = M->until_ms > 0 ? session_now() + M->until_ms : 0;
     mam_init(&T.mam, s, M->room);
     muc_room_init(&M->r, s, M->room);
@@ -256,10 +254,8 @@ int muc_history(struct muc *M)
 
     if (M->limit == 0)
         return fail(RC_USAGE, "--limit must be at least 1");
-    if ((rc = session_start(s, true)) != RC_OK)
+    if ((rc = session_open(s, true)) != RC_OK)
         return rc;
-    if ((rc = session_connect(s)) != RC_OK)
-        return session_report(s);
     mam_init(&H.mam, s, M->room);
     H.mam.since = since_time(M->since);
     H.mam.last_n = M->limit > 0 ? M->limit : 0;
