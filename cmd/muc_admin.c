@@ -333,13 +333,7 @@ static void print_sent(struct muc *M, const struct ob_item *it, const char *to)
     out_str(o, "to", NULL, to);
     out_str(o, "id", NULL, it->id);
     out_bool(o, "confirmed", NULL, it->state == OB_CONFIRMED);
-    if (it->state == OB_BOUNCED) {
-        out_obj_begin(o, "error");
-        out_str(o, "type", NULL, it->err_type);
-        out_str(o, "condition", NULL, it->err_cond);
-        out_str(o, "text", NULL, it->err_text);
-        out_obj_end(o);
-    }
+    outbox_print_bounce(o, it);
     out_obj_end(o);
 }
 

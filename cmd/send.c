@@ -273,13 +273,7 @@ static void print_results(struct session *s, const struct outbox *ob,
             out_bool(o, "received", NULL, receipts_from(rc, i) != NULL);
             out_str(o, "received_by", NULL, receipts_from(rc, i));
         }
-        if (it->state == OB_BOUNCED) {
-            out_obj_begin(o, "error");
-            out_str(o, "type", NULL, it->err_type);
-            out_str(o, "condition", NULL, it->err_cond);
-            out_str(o, "text", NULL, it->err_text);
-            out_obj_end(o);
-        }
+        outbox_print_bounce(o, it);
         out_obj_end(o);
     }
     out_list_end(o);
