@@ -28,6 +28,7 @@ int cmd_listen(int argc, char **argv);
 int cmd_muc(int argc, char **argv);
 int cmd_ping(int argc, char **argv);
 int cmd_presence(int argc, char **argv);
+int cmd_pubsub(int argc, char **argv);
 int cmd_raw(int argc, char **argv);
 int cmd_roster(int argc, char **argv);
 int cmd_send(int argc, char **argv);

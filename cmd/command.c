@@ -46,12 +46,10 @@ struct command {
 static int read_input(struct command *C)
 {
     char err[512];
-    int rc = form_input_read(&C->in, C->form_file, C->fields.v, C->fields.n,
+    int rc = form_input_load(&C->in, C->form_file, C->fields.v, C->fields.n,
                              err, sizeof(err));
 
-    if (rc == RC_USAGE)
-        return opt_usage_error(command_usage, "%s", err);
-    return rc;
+    return rc == RC_USAGE ? opt_usage_error(command_usage, "%s", err) : rc;
 }
 
 static int check_args(struct command *C, int argc, char **argv)

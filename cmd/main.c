@@ -37,6 +37,8 @@ static const struct cmd commands[] = {
     { "ping", cmd_ping, 0, "round trip to an entity (XEP-0199)" },
     { "presence", cmd_presence, CMD_STREAMS,
       "hold a presence (show, status); a contact's presence" },
+    { "pubsub", cmd_pubsub, CMD_STREAMS,
+      "publish-subscribe and PEP: nodes, items, subscriptions, events" },
     { "raw", cmd_raw, CMD_STREAMS, "send XML stanzas, print the answers" },
     { "roster", cmd_roster, 0,
       "contacts, subscriptions and who is online (RFC 6121)" },

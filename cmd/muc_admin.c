@@ -100,12 +100,10 @@ static int check_since(struct muc *M)
 static int check_form(struct muc *M)
 {
     char err[512];
-    int rc = form_input_read(&M->in, M->form_file, M->fields.v, M->fields.n,
+    int rc = form_input_load(&M->in, M->form_file, M->fields.v, M->fields.n,
                              err, sizeof(err));
 
-    if (rc == RC_USAGE)
-        return opt_usage_error(usage_short, "%s", err);
-    return rc;
+    return rc == RC_USAGE ? opt_usage_error(usage_short, "%s", err) : rc;
 }
 
 static int check_choice(const char *verb, const char *what,

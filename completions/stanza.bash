@@ -85,6 +85,10 @@ _stanza_verbs() {
     command) echo 'list run' ;;
     disco) echo 'info items tree find' ;;
     muc) echo 'say pm tail history occupants topic nick kick ban role affiliation list invite create config destroy list-rooms' ;;
+    pubsub)
+        echo 'nodes info create config delete purge publish retract items subscribe
+            unsubscribe subscriptions subscribers affiliations affiliates listen'
+        ;;
     esac
 }
 

@@ -31,6 +31,9 @@ function __stanza_verbs
             printf '%s\n' info items tree find
         case muc
             printf '%s\n' say pm tail history occupants topic nick kick ban role affiliation list invite create config destroy list-rooms
+        case pubsub
+            printf '%s\n' nodes info create config delete purge publish retract items \
+                subscribe unsubscribe subscriptions subscribers affiliations affiliates listen
     end
 end
 

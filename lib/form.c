@@ -2,15 +2,14 @@
 #include "form.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
 
-#include "jid.h"
 #include "err.h"
+#include "jid.h"
 #include "jsonin.h"
 #include "rc.h"
 #include "text.h"
@@ -631,6 +630,55 @@ int form_input_add_json(struct form_input *in, const char *text, size_t len,
     return rc;
 }
 
+static int read_file(const char *path, char **text, size_t *len)
+{
+    FILE *f = strcmp(path, "-") ? fopen(path, "re") : stdin;
+    size_t cap = JSONIN_MAX_BYTES + 2;
+    char *buf;
+
+    if (!f)
+        return fail(RC_NOINPUT, "cannot read form file '%s': %s", path,
+                    strerror(errno));
+    if (!(buf = malloc(cap)))
+        abort();
+    *len = fread(buf, 1, cap - 1, f);
+    buf[*len] = '\0';
+    if (ferror(f)) {
+        free(buf);
+        if (f != stdin)
+            fclose(f);
+        return fail(RC_NOINPUT, "cannot read form file '%s'", path);
+    }
+    if (f != stdin)
+        fclose(f);
+    *text = buf;
+    return RC_OK;
+}
+
+int form_input_load(struct form_input *in, const char *file,
+                    const char *const *args, size_t n, char *err, size_t errlen)
+{
+    char *text = NULL;
+    size_t len = 0;
+    int rc;
+
+    if (file && (rc = read_file(file, &text, &len)) != RC_OK)
+        return rc;
+    if (text && form_input_add_json(in, text, len, err, errlen)) {
+        free(text);
+        return fail(RC_DATAERR, "form file '%s': %s — nothing was sent", file,
+                    err);
+    }
+    free(text);
+    for (size_t i = 0; i < n; i++) {
+        if ((rc = form_input_add_arg(in, args[i], err, errlen)) != RC_OK)
+            return rc;
+        if ((rc = text_check_input("--field", i + 1, args[i], 0)) != RC_OK)
+            return rc;
+    }
+    return RC_OK;
+}
+
 void form_input_free(struct form_input *in)
 {
     for (size_t i = 0; i < in->n; i++) {
@@ -911,57 +959,5 @@ int form_prompt(struct form *f, FILE *in, FILE *tty, char *err, size_t errlen)
     }
     out_flush(&o);
     json_free(&o.json);
-    return RC_OK;
-}
-
-/* --- reading what the user gives ------------------------------------ */
-
-static int read_form_file(const char *path, char **text, size_t *len)
-{
-    FILE *f = strcmp(path, "-") ? fopen(path, "re") : stdin;
-    size_t cap = JSONIN_MAX_BYTES + 2;
-    char *buf;
-
-    if (!f)
-        return fail(RC_NOINPUT, "cannot read form file '%s': %s", path,
-                    strerror(errno));
-    if (!(buf = malloc(cap)))
-        abort();
-    *len = fread(buf, 1, cap - 1, f);
-    buf[*len] = '\0';
-    if (ferror(f)) {
-        free(buf);
-        if (f != stdin)
-            fclose(f);
-        return fail(RC_NOINPUT, "cannot read form file '%s'", path);
-    }
-    if (f != stdin)
-        fclose(f);
-    *text = buf;
-    return RC_OK;
-}
-
-int form_input_read(struct form_input *in, const char *file,
-                    const char *const *args, size_t nargs, char *err,
-                    size_t errlen)
-{
-    char *text = NULL;
-    size_t len = 0;
-    int rc;
-
-    if (file && (rc = read_form_file(file, &text, &len)) != RC_OK)
-        return rc;
-    if (text && form_input_add_json(in, text, len, err, errlen)) {
-        free(text);
-        return fail(RC_DATAERR, "form file '%s': %s — nothing was sent", file,
-                    err);
-    }
-    free(text);
-    for (size_t i = 0; i < nargs; i++) {
-        if ((rc = form_input_add_arg(in, args[i], err, errlen)) != RC_OK)
-            return rc;
-        if ((rc = text_check_input("--field", i + 1, args[i], 0)) != RC_OK)
-            return rc;
-    }
     return RC_OK;
 }

@@ -153,15 +153,14 @@ int form_input_add_json(struct form_input *in, const char *text, size_t len,
                         char *err, size_t errlen);
 
 /*
- * The values a user gives for a form: the JSON file @file (--form; "-"
- * is standard input; NULL: none), then each "VAR=VALUE" of @args
- * (--field). Returns RC_OK; RC_USAGE for an argument without '=' or a
- * VAR, with the message in @err for the caller's usage line; or, after
- * printing why, RC_NOINPUT (unreadable file) or RC_DATAERR (malformed
- * file, a value with control characters or invalid UTF-8).
+ * Loads what the user gave: the values of the JSON form file @file (NULL:
+ * none; "-": standard input), then the --field @args (@n of them),
+ * checked to be text XML allows. Returns RC_OK; RC_USAGE for an argument
+ * without '=' (what is wrong in @err, for the caller's usage message);
+ * else prints why and returns RC_NOINPUT or RC_DATAERR.
  */
-int form_input_read(struct form_input *in, const char *file,
-                    const char *const *args, size_t nargs, char *err,
+int form_input_load(struct form_input *in, const char *file,
+                    const char *const *args, size_t n, char *err,
                     size_t errlen);
 
 void form_input_free(struct form_input *in);

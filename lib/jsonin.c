@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "text.h"
 
 struct parser {
@@ -443,4 +444,51 @@ const char *jv_type_name(enum jv_type t)
                                          "a string", "an array",  "an object" };
 
     return t <= JV_OBJECT ? names[t] : "?";
+}
+
+void jv_write(struct json *j, const char *key, const struct jv *v)
+{
+    switch (v->type) {
+    case JV_NULL:
+        json_null(j, key);
+        break;
+    case JV_BOOL:
+        json_bool(j, key, v->b);
+        break;
+    case JV_NUMBER:
+        json_raw(j, key, v->s);
+        break;
+    case JV_STRING:
+        json_str(j, key, v->s);
+        break;
+    case JV_ARRAY:
+        json_arr_begin(j, key);
+        for (size_t i = 0; i < v->n; i++)
+            jv_write(j, NULL, &v->kids[i]);
+        json_arr_end(j);
+        break;
+    case JV_OBJECT:
+        json_obj_begin(j, key);
+        for (size_t i = 0; i < v->n; i++)
+            jv_write(j, v->keys[i], &v->kids[i]);
+        json_obj_end(j);
+        break;
+    }
+}
+
+char *jv_text(const struct jv *v)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    struct json j;
+
+    if (!f)
+        abort();
+    json_init(&j, f);
+    jv_write(&j, NULL, v);
+    json_free(&j);
+    if (fclose(f) != 0 || !buf)
+        abort();
+    return buf;
 }

@@ -43,4 +43,13 @@ const struct jv *jv_get(const struct jv *v, const char *key);
 /* "null", "a boolean", "a number", "a string", "an array", "an object" */
 const char *jv_type_name(enum jv_type t);
 
+struct json;
+
+/* Writes @v through the JSON writer @j, as member @key (NULL: an array
+ * element or the top level); numbers as they were written. */
+void jv_write(struct json *j, const char *key, const struct jv *v);
+
+/* Returns @v as new compact JSON text; the caller frees it. */
+char *jv_text(const struct jv *v);
+
 #endif

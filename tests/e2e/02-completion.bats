@@ -481,3 +481,33 @@ complete -C '$1'" | cut -f1
     run -0 fish_complete 'stanza muc list r@conference.example.org o'
     [ "$output" = $'outcast\nowner' ]
 }
+
+@test "bash: stanza pubsub <TAB> offers the verbs; their options also after arguments" {
+    complete_words stanza pubsub ''
+    expect nodes info create config delete purge publish retract items subscribe \
+        unsubscribe subscriptions subscribers affiliations affiliates listen
+    complete_words stanza pubsub sub
+    expect subscribe subscriptions subscribers
+    complete_words stanza pubsub publish builds --json-p
+    expect --json-payload
+    complete_words stanza pubsub --service pubsub.example.org listen builds --ke
+    expect --keep --keepalive
+    touch "$BATS_TEST_TMPDIR/node.json"
+    complete_words stanza pubsub config builds --form "$BATS_TEST_TMPDIR/node.j"
+    expect "$BATS_TEST_TMPDIR/node.json"
+    complete_words stanza-pubsub aff
+    expect affiliations affiliates
+}
+
+@test "zsh and fish: stanza pubsub offers its verbs and options" {
+    command -v zsh >/dev/null || skip "zsh is not installed"
+    command -v fish >/dev/null || skip "fish is not installed"
+    run -0 zsh_complete stanza pubsub aff
+    [ "$output" = $'affiliations\naffiliates' ]
+    run -0 zsh_complete stanza pubsub items builds --ma
+    [ "$output" = --max ]
+    run -0 fish_complete 'stanza pubsub aff'
+    [ "$output" = $'affiliates\naffiliations' ]
+    run -0 fish_complete 'stanza pubsub retract builds --not'
+    [ "$output" = --notify ]
+}

@@ -238,6 +238,29 @@ EOF
     [[ $stderr == *"authentication as 'alice@$XMPP_DOMAIN' failed"* ]]
 }
 
+@test "console: /msg to a bare JID goes to the resource that last wrote (RFC 6121 5.1)" {
+    t=$BATS_TEST_TMPDIR
+    # bob's phone answers every chat message
+    as bob listen --resource phone --kind message --type chat --count 2 \
+        --exec 'echo pong' --reply --trace "$t/bob.trace" >"$t/bob.out" 2>&1 3>&- &
+    track $!
+    wait_for "$t/bob.trace" '^<< <presence'
+    mkfifo "$t/in"
+    console alice --json <"$t/in" >"$t/out" 2>"$t/err" 3>&- &
+    pid=$!
+    track $pid
+    exec 4>"$t/in"
+    printf '%s\n' "/presence" "/msg bob@$XMPP_DOMAIN first" >&4
+    wait_for "$t/out" '"body":"pong"'
+    printf '%s\n' "/msg bob@$XMPP_DOMAIN second" >&4
+    exec 4>&-
+    rc=0
+    wait "$pid" || rc=$?
+    [ "$rc" -eq 0 ]
+    run -0 jq -r 'select(.dir == "out" and .kind == "message") | "\(.to) \(.body)"' "$t/out"
+    [ "$output" = "bob@$XMPP_DOMAIN first"$'\n'"bob@$XMPP_DOMAIN/phone second" ]
+}
+
 # --- on a terminal -------------------------------------------------------
 
 # console_tty USER ARGS...: stanza console as USER in tmux, ready for input
