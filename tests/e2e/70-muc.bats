@@ -62,14 +62,6 @@ occ_wait() {
     [ "$st" -eq "$2" ] || { echo "occupant $1 exited $st, not $2:" >&2; cat "$BATS_TEST_TMPDIR/$1.err" >&2; return 1; }
 }
 
-# wait_for FILE PATTERN: up to 20 s for a line matching PATTERN in FILE
-wait_for() {
-    for _ in $(seq 1 400); do grep -q -- "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done
-    echo "timed out waiting for '$2' in $1:" >&2
-    cat "$1" >&2
-    return 1
-}
-
 # tail_start NAME USER ARGS...: `stanza muc tail ARGS` in the background,
 # stdout in $T/NAME.out, stderr in $T/NAME.err; returns once the tailer's
 # own presence is in the room (an occupant's presence record, or READY).
@@ -524,11 +516,8 @@ tail_wait() {
 @test "muc tail: after a lost connection it rejoins and catches up from the room's archive, once" {
     r=$(room resume)
     mkroom "$r"
-    "$SERVER_DIR/cutproxy.py" --listen-port-file "$BATS_TEST_TMPDIR/proxy.port" \
-        --to "$XMPP_PORT" --control "$BATS_TEST_TMPDIR/ctl" 3>&- &
-    track $!
-    for _ in $(seq 1 100); do [ -s "$BATS_TEST_TMPDIR/proxy.port" ] && break; sleep 0.05; done
-    SERVER=127.0.0.1:$(cat "$BATS_TEST_TMPDIR/proxy.port") tail_start t bob "$r" --json --until 30
+    proxy_start
+    SERVER=127.0.0.1:$proxy_port tail_start t bob "$r" --json --until 30
     run -0 as alice muc say "$r" before
     wait_for "$BATS_TEST_TMPDIR/t.out" '"body":"before"'
     echo cut >"$BATS_TEST_TMPDIR/ctl"
@@ -548,12 +537,9 @@ tail_wait() {
 @test "muc tail --no-reconnect: a lost connection is exit 75" {
     r=$(room noreco)
     mkroom "$r"
-    "$SERVER_DIR/cutproxy.py" --listen-port-file "$BATS_TEST_TMPDIR/proxy.port" \
-        --to "$XMPP_PORT" --cut-after-ms 2000 3>&- &
-    track $!
-    for _ in $(seq 1 100); do [ -s "$BATS_TEST_TMPDIR/proxy.port" ] && break; sleep 0.05; done
+    cutproxy_start 2000
     run -75 --separate-stderr as bob muc tail "$r" --no-reconnect \
-        --server "127.0.0.1:$(cat "$BATS_TEST_TMPDIR/proxy.port")"
+        --server "127.0.0.1:$proxy_port"
     [[ $stderr == "stanza muc: connection to 127.0.0.1 lost"* ]]
 }
 
