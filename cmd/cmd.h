@@ -25,6 +25,7 @@ int cmd_disco(int argc, char **argv);
 int cmd_iq(int argc, char **argv);
 int cmd_last(int argc, char **argv);
 int cmd_listen(int argc, char **argv);
+int cmd_muc(int argc, char **argv);
 int cmd_ping(int argc, char **argv);
 int cmd_presence(int argc, char **argv);
 int cmd_pubsub(int argc, char **argv);

@@ -19,6 +19,7 @@
 #include "lib/jid.h"
 #include "lib/opt.h"
 #include "lib/rc.h"
+#include "lib/reconnect.h"
 #include "lib/respond.h"
 #include "lib/stanza.h"
 #include "lib/xmlin.h"
@@ -486,13 +487,13 @@ static int back_online(void *arg, long long lost)
 /* The connection is gone: come back, unless told not to. */
 static int come_back(struct console *C)
 {
-    struct reconnect r = { 0, NULL, back_online, C };
+    struct reconnect r = { .s = C->s, .online = back_online, .arg = C };
     int rc;
 
     if (C->no_reconnect || session_signal())
         return session_report(C->s);
     tty_pause();
-    rc = session_reconnect(C->s, &r);
+    rc = reconnect_run(&r);
     tty_resume();
     return rc;
 }

@@ -32,6 +32,8 @@ static const struct cmd commands[] = {
       "idle time of a user, uptime of a server (XEP-0012)" },
     { "listen", cmd_listen, CMD_STREAMS,
       "print incoming stanzas; run a command for each" },
+    { "muc", cmd_muc, CMD_STREAMS,
+      "chat rooms: join, say, tail, occupants, moderate, configure" },
     { "ping", cmd_ping, 0, "round trip to an entity (XEP-0199)" },
     { "presence", cmd_presence, CMD_STREAMS,
       "hold a presence (show, status); a contact's presence" },

@@ -9,6 +9,7 @@
 #include "lib/jid.h"
 #include "lib/opt.h"
 #include "lib/rc.h"
+#include "lib/reconnect.h"
 #include "lib/respond.h"
 #include "lib/roster.h"
 #include "lib/session.h"
@@ -97,16 +98,19 @@ static int announce(struct pctx *c)
     return rc == RC_OK ? RC_OK : session_iq_failed(&c->s, NULL, rc);
 }
 
-/* Online again after a lost connection (session_reconnect()): the
- * presence again. Lost again: the next attempt follows. */
+/* Online again after a lost connection (reconnect_run()): the
+ * presence again. Lost again: the next attempt follows, unless waiting
+ * cannot help (then said). */
 static int back_online(void *arg, long long lost)
 {
     struct pctx *c = arg;
     int rc = send_presence(c);
 
     (void)lost;
-    if (rc == RC_OK || c->s.state != S_ONLINE || session_signal())
+    if (rc == RC_OK || session_signal())
         return rc;
+    if (c->s.state != S_ONLINE)
+        return reconnect_lost(&c->s, rc);
     warn("reconnected, but the server did not confirm the presence within "
          "%.1f s",
          (double)c->s.opt.timeout_ms / 1000.0);
@@ -117,9 +121,11 @@ static int back_online(void *arg, long long lost)
 static int hold(struct pctx *c)
 {
     long long end = c->until_ms ? session_now() + c->until_ms : 0;
-    struct reconnect r = { end, NULL, back_online, c };
+    struct reconnect r = {
+        .s = &c->s, .end = end, .online = back_online, .arg = c
+    };
 
-    return session_stay(&c->s, &r, c->no_reconnect, NULL, NULL);
+    return reconnect_stay(&r, c->no_reconnect, NULL, NULL);
 }
 
 static int do_set(struct pctx *c)

@@ -22,6 +22,7 @@
 #include "lib/jid.h"
 #include "lib/pubsub.h"
 #include "lib/rc.h"
+#include "lib/reconnect.h"
 #include "lib/record.h"
 #include "lib/respond.h"
 #include "lib/stanza.h"
@@ -370,13 +371,13 @@ static int back_online(void *arg, long long lost)
     int rc;
 
     if ((rc = go_online(L, false)) != RC_OK)
-        return L->s->state == S_ONLINE ? RC_OK : rc;
+        return L->s->state == S_ONLINE ? RC_OK : reconnect_lost(L->s, rc);
     L->caught = 0;
     for (size_t i = 0; i < L->n && rc == RC_OK; i++)
         if (!L->nodes[i].gone)
             rc = catch_up_node(L, &L->nodes[i]);
-    if (L->s->state != S_ONLINE)
-        return rc ? rc : RC_TEMPFAIL; /* lost again: the next attempt */
+    if (L->s->state != S_ONLINE) /* lost again */
+        return reconnect_lost(L->s, rc ? rc : RC_TEMPFAIL);
     if (rc == RC_OK)
         warn("reconnected after %.1f s; %ld item%s caught up from the "
              "node%s",
@@ -391,9 +392,11 @@ static int back_online(void *arg, long long lost)
 static int loop(struct lsn *L)
 {
     long long end = L->P->until_ms > 0 ? session_now() + L->P->until_ms : 0;
-    struct reconnect r = { end, NULL, back_online, L };
+    struct reconnect r = {
+        .s = L->s, .end = end, .online = back_online, .arg = L
+    };
 
-    return session_stay(L->s, &r, L->P->no_reconnect, stop_now, L);
+    return reconnect_stay(&r, L->P->no_reconnect, stop_now, L);
 }
 
 /* --- the verb ------------------------------------------------------ */

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "muc.h"
+#include "send.h"
 #include "lib/err.h"
 #include "lib/jid.h"
 #include "lib/opt.h"
@@ -24,6 +26,7 @@ static const char *const send_usage[] = {
     "stanza send [options] <jid>... <message>...",
     "stanza send [options] <jid>... -- <message>...",
     "stanza send [options] <jid>... < lines",
+    "stanza send [options] --muc <room> [<message>...]",
     NULL,
 };
 
@@ -40,6 +43,8 @@ struct send_opts {
     long bounce_wait_ms;
     int chat_state; /* index in chat_states[]; -1: none */
     bool receipt;
+    const char *muc; /* --muc ROOM */
+    struct muc_join_opts join;
 };
 
 struct text_list {
@@ -268,13 +273,7 @@ static void print_results(struct session *s, const struct outbox *ob,
             out_bool(o, "received", NULL, receipts_from(rc, i) != NULL);
             out_str(o, "received_by", NULL, receipts_from(rc, i));
         }
-        if (it->state == OB_BOUNCED) {
-            out_obj_begin(o, "error");
-            out_str(o, "type", NULL, it->err_type);
-            out_str(o, "condition", NULL, it->err_cond);
-            out_str(o, "text", NULL, it->err_text);
-            out_obj_end(o);
-        }
+        outbox_print_bounce(o, it);
         out_obj_end(o);
     }
     out_list_end(o);
@@ -348,6 +347,61 @@ static int send_all(struct session *s, const struct send_opts *so, char **rcpt,
     return rc;
 }
 
+int send_read_texts(int argc, char **argv, char ***texts, size_t *n)
+{
+    struct send_opts so = { .chat_state = -1 }; /* no chat state alone */
+    struct text_list l = { 0 };
+    int rc = collect(argc, argv, &so, &l);
+
+    if (rc != RC_OK) {
+        list_free(&l);
+        return rc;
+    }
+    free(l.line);
+    *texts = l.v;
+    *n = l.n;
+    return RC_OK;
+}
+
+void send_free_texts(char **texts, size_t n)
+{
+    struct text_list l = { .v = texts, .n = n };
+
+    list_free(&l);
+}
+
+/* send --muc ROOM [MESSAGE...]: groupchat messages, confirmed by the
+ * room's reflection (cmd/muc.c); takes the end of cmd_send(). */
+static int send_room(struct session *s, struct send_opts *so, int argc,
+                     char **argv)
+{
+    struct text_list msgs = { 0 };
+    int rc;
+
+    if (!so->muc)
+        return opt_usage_error(send_usage, "--nick, --room-password-file "
+                                           "and --no-history go with --muc");
+    if (so->thread || so->bounce_wait_ms || so->dry_run ||
+        so->chat_state >= 0 || so->receipt)
+        return opt_usage_error(send_usage,
+                               "--muc: no --thread, --dry-run, --bounce-wait, "
+                               "--chat-state or --receipt");
+    if ((rc = muc_check_room(so->muc)) != RC_OK ||
+        (rc = muc_join_opts_read(&so->join)) != RC_OK)
+        return rc;
+    if (so->subject)
+        rc = text_check_input("subject", 0, so->subject, MESSAGE_MAX);
+    if (rc == RC_OK)
+        rc = collect(argc, argv, so, &msgs);
+    if (rc == RC_OK)
+        rc = check_sizes(so, &msgs);
+    if (rc == RC_OK && (rc = session_start(s, false)) == RC_OK)
+        rc = muc_say(s, so->muc, &so->join, msgs.v, msgs.n, so->subject);
+    list_free(&msgs);
+    muc_join_opts_free(&so->join);
+    return session_end(s, rc);
+}
+
 int cmd_send(int argc, char **argv)
 {
     struct session s;
@@ -374,12 +428,17 @@ int cmd_send(int argc, char **argv)
         OPT_BOOL(0, "receipt", &so.receipt,
                  "ask for receipts (XEP-0184) and wait for them until "
                  "--timeout"),
+        OPT_STRING(0, "muc", &so.muc, "room",
+                   "send to this chat room; confirmed by its reflection"),
+        OPT_MUC_JOIN(&so.join),
         OPT_COMMON(&s.opt),
         OPT_END(),
     };
 
     if ((argc = opt_parse(argc, argv, opts, send_usage)) < 0)
         return RC_USAGE;
+    if (so.muc || so.join.nick || so.join.password_file || so.join.no_history)
+        return send_room(&s, &so, argc, argv);
     if ((rc = split_args(argc, argv, &nrcpt, &msg)) != RC_OK)
         return rc;
     if ((so.subject &&

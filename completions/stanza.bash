@@ -53,7 +53,8 @@ _stanza_accounts() {
 _stanza_value() {
     local words=
     case $1 in
-    --password-file | --ca-file | --client-cert | --client-key | --trace | --config | --form)
+    --password-file | --ca-file | --client-cert | --client-key | --trace | --config | --form | \
+        --room-password-file)
         compopt -o filenames 2>/dev/null || true
         mapfile -t COMPREPLY < <(compgen -f -- "$2")
         return
@@ -83,6 +84,7 @@ _stanza_verbs() {
     case $1 in
     command) echo 'list run' ;;
     disco) echo 'info items tree find' ;;
+    muc) echo 'say pm tail history occupants topic nick kick ban role affiliation list invite create config destroy list-rooms' ;;
     pubsub)
         echo 'nodes info create config delete purge publish retract items subscribe
             unsubscribe subscriptions subscribers affiliations affiliates listen'
@@ -118,6 +120,12 @@ _stanza_verb_argument() {
             server/im gateway/irc automation/command-list'
     elif [[ $cmd == command && $1 == run && $# == 2 ]]; then
         words=$(_stanza_admin_nodes)
+    elif [[ $cmd == muc && $# == 3 && $1 == role ]]; then
+        words='none visitor participant moderator'
+    elif [[ $cmd == muc && $# == 3 && $1 == affiliation ]]; then
+        words='owner admin member outcast none'
+    elif [[ $cmd == muc && $# == 2 && $1 == list ]]; then
+        words='owner admin member outcast'
     fi
     mapfile -t COMPREPLY < <(compgen -W "$words" -- "$cur")
 }

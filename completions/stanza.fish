@@ -29,6 +29,8 @@ function __stanza_verbs
             printf '%s\n' list run
         case disco
             printf '%s\n' info items tree find
+        case muc
+            printf '%s\n' say pm tail history occupants topic nick kick ban role affiliation list invite create config destroy list-rooms
         case pubsub
             printf '%s\n' nodes info create config delete purge publish retract items \
                 subscribe unsubscribe subscriptions subscribers affiliations affiliates listen
@@ -56,6 +58,12 @@ function __stanza_verb_argument
             get-active-users-num get-registered-users-list get-online-users-list \
             get-active-users announce set-motd edit-motd delete-motd set-welcome \
             delete-welcome edit-admin restart shutdown
+    else if test "$cmd" = muc -a (count $args) -eq 3 -a "$args[1]" = role
+        printf '%s\n' none visitor participant moderator
+    else if test "$cmd" = muc -a (count $args) -eq 3 -a "$args[1]" = affiliation
+        printf '%s\n' owner admin member outcast none
+    else if test "$cmd" = muc -a (count $args) -eq 2 -a "$args[1]" = list
+        printf '%s\n' owner admin member outcast
     end
 end
 
@@ -155,7 +163,7 @@ function __stanza_complete
     end
     if test -n "$opt"
         switch $opt
-            case --password-file --ca-file --client-cert --client-key --trace --config --form
+            case --password-file --ca-file --client-cert --client-key --trace --config --form --room-password-file
                 __fish_complete_path $cur | string replace -r -- '^' "$prefix"
             case -o --output
                 printf "$prefix%s\n" text json xml

@@ -72,6 +72,10 @@ void outbox_add(struct outbox *ob, xmpp_stanza_t *st);
  */
 int outbox_deliver(struct outbox *ob);
 
+/* Prints @it's bounce, if it bounced, as the member "error": in JSON
+ * {type, condition, text}. */
+void outbox_print_bounce(struct out *o, const struct ob_item *it);
+
 /* Counts items in @state. */
 size_t outbox_count(const struct outbox *ob, enum ob_state state);
 

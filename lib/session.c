@@ -2,7 +2,6 @@
 #include "session.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
@@ -714,68 +713,6 @@ void session_sleep(struct session *s, long long ms)
         long long left = end - session_now();
 
         xmpp_run_once(s->ctx, (unsigned long)(left < 50 ? left : 50));
-    }
-}
-
-#define RECONNECT_FIRST_MS 500
-#define RECONNECT_MAX_MS   60000
-
-/* @ms give or take a quarter, so that clients cut off together do not
- * come back together. */
-static long long jitter(long long ms)
-{
-    unsigned r = 0;
-
-    if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r))
-        r = (unsigned)session_now_us();
-    return ms * 3 / 4 + (long long)(r % (unsigned)(ms / 2 + 1));
-}
-
-int session_reconnect(struct session *s, const struct reconnect *r)
-{
-    long long backoff = RECONNECT_FIRST_MS, lost = session_now(), delay;
-    int rc;
-
-    for (;;) {
-        delay = jitter(backoff);
-        warn("%s; reconnecting in %.1f s", s->why, (double)delay / 1000.0);
-        if (r->end && session_now() + delay > r->end)
-            delay = r->end - session_now();
-        session_sleep(s, delay > 0 ? delay : 0);
-        if (r->tick)
-            r->tick(r->arg);
-        if (got_signal)
-            return session_report(s);
-        if (r->end && session_now() >= r->end)
-            return RC_UNTIL_PASSED;
-        s->deadline = session_now() + s->opt.timeout_ms;
-        if ((rc = session_connect(s)) == RC_OK &&
-            ((rc = r->online(r->arg, lost)) == RC_OK || rc == RC_UNTIL_PASSED))
-            return rc;
-        if (got_signal || (rc != RC_UNAVAILABLE && rc != RC_TEMPFAIL))
-            return session_report(s);
-        backoff =
-            backoff * 2 > RECONNECT_MAX_MS ? RECONNECT_MAX_MS : backoff * 2;
-    }
-}
-
-int session_stay(struct session *s, const struct reconnect *r,
-                 bool no_reconnect, bool (*done)(void *), void *arg)
-{
-    int rc;
-
-    for (;;) {
-        s->deadline = r->end ? r->end : LLONG_MAX / 4;
-        if (session_wait(s, done, arg) == RC_OK)
-            return RC_OK; /* done */
-        if (got_signal)
-            return session_report(s);
-        if (s->state == S_ONLINE || (r->end && session_now() >= r->end))
-            return RC_OK; /* the end passed */
-        if (no_reconnect)
-            return session_report(s);
-        if ((rc = session_reconnect(s, r)) != RC_OK)
-            return rc == RC_UNTIL_PASSED ? RC_OK : rc;
     }
 }
 

@@ -112,37 +112,6 @@ void session_iq_send(struct session *s, xmpp_stanza_t *iq,
  * stays the caller's to release. */
 void session_iq_forget(struct session_req *r);
 
-#define RC_UNTIL_PASSED (-1) /* session_reconnect(): the end came first */
-
-struct reconnect {
-    long long end; /* stop trying at this time (monotonic ms); 0: never */
-    /* called while waiting between attempts; may be NULL */
-    void (*tick)(void *arg);
-    /* called once online again: handlers, presence, catching up.
-     * Returns RC_OK, RC_UNTIL_PASSED, or the code of a connection lost
-     * again (then the next attempt follows). */
-    int (*online)(void *arg, long long lost_ms);
-    void *arg;
-};
-
-/*
- * After the connection was lost (s->why says how): says so on stderr,
- * then connects again after 0.5 s, 1 s, 2 s ... (at most 60 s, each
- * give or take a quarter) until online() is content. Returns RC_OK,
- * RC_UNTIL_PASSED, or the exit code of a failure that waiting cannot
- * fix (authentication, certificate) or of a signal, after saying why.
- */
-int session_reconnect(struct session *s, const struct reconnect *r);
-
-/*
- * Stays online: runs the loop until @done(@arg) is true (@done may be
- * NULL), @r->end passes or a signal comes. A lost connection is the exit
- * code, said, with @no_reconnect; else session_reconnect(@r) brings it
- * back. Returns RC_OK when done or at the end.
- */
-int session_stay(struct session *s, const struct reconnect *r,
-                 bool no_reconnect, bool (*done)(void *), void *arg);
-
 /* Sleeps @ms (between reconnects), keeping libstrophe's timers going;
  * a signal ends it early. */
 void session_sleep(struct session *s, long long ms);

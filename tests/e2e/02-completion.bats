@@ -448,6 +448,40 @@ complete -C '$1'" | cut -f1
     [ "$output" = http://jabber.org/protocol/admin#announce ]
 }
 
+@test "bash: stanza muc <TAB> offers the verbs; roles, affiliations and lists after them" {
+    complete_words stanza muc ''
+    expect say pm tail history occupants topic nick kick ban role affiliation list invite \
+        create config destroy list-rooms
+    complete_words stanza muc k
+    expect kick
+    complete_words stanza muc role r@conference.example.org bob ''
+    expect none visitor participant moderator
+    complete_words stanza muc affiliation r@conference.example.org bob@example.org o
+    expect owner outcast
+    complete_words stanza muc list r@conference.example.org ''
+    expect owner admin member outcast
+    complete_words stanza muc tail r@conference.example.org --no-rec
+    expect --no-reconnect
+    touch "$BATS_TEST_TMPDIR/room.pw"
+    complete_words stanza muc say --room-password-file "$BATS_TEST_TMPDIR/room.p"
+    expect "$BATS_TEST_TMPDIR/room.pw"
+    complete_words stanza send --mu
+    expect --muc
+}
+
+@test "zsh and fish: stanza muc offers verbs and roles" {
+    command -v zsh >/dev/null || skip "zsh is not installed"
+    command -v fish >/dev/null || skip "fish is not installed"
+    run -0 zsh_complete stanza muc ki
+    [ "$output" = kick ]
+    run -0 zsh_complete stanza muc role r@conference.example.org bob v
+    [ "$output" = visitor ]
+    run -0 fish_complete 'stanza muc ki'
+    [ "$output" = kick ]
+    run -0 fish_complete 'stanza muc list r@conference.example.org o'
+    [ "$output" = $'outcast\nowner' ]
+}
+
 @test "bash: stanza pubsub <TAB> offers the verbs; their options also after arguments" {
     complete_words stanza pubsub ''
     expect nodes info create config delete purge publish retract items subscribe \

@@ -202,7 +202,8 @@ _proxy_run() {
 # wait_for FILE PATTERN: up to 20 s for a line matching PATTERN in FILE
 wait_for() {
     for _ in $(seq 1 400); do grep -q -- "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done
-    echo "timed out waiting for '$2' in $1" >&2
+    echo "timed out waiting for '$2' in $1:" >&2
+    cat "$1" >&2
     return 1
 }
 
