@@ -141,6 +141,7 @@ _stanza_first_argument() {
     iq) mapfile -t COMPREPLY < <(compgen -W "$ns" -- "$2") ;;
     raw) ;;
     console) ;; # no arguments: stanzas come from the terminal or standard input
+    block | unblock) ;; # JIDs: the blocked ones are on the server, not asked here
     esac
 }
 
