@@ -1,5 +1,6 @@
 # stanza - a command-line XMPP toolkit
-# Targets: all (default), test, check, demo, install, deps, bench, clean.
+# Targets: all (default), test, test-ejabberd, check, demo, install, deps,
+# bench, clean.
 
 VERSION   = 0.1.0
 PREFIX   ?= /usr/local
@@ -25,7 +26,7 @@ UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 MAN_SRC   = $(wildcard man/*.scd)
 MAN_OUT   = $(MAN_SRC:man/%.scd=$(BUILD)/man/%)
 
-.PHONY: all deps test check check-format demo install bench clean unit man fuzz
+.PHONY: all deps test test-ejabberd check check-format demo install bench clean unit man fuzz
 
 all: $(BUILD)/stanza
 
@@ -83,6 +84,11 @@ $(BUILD)/inst/bin/stanza: $(BUILD)/stanza $(MAN_OUT) $(wildcard completions/*)
 
 test: $(BUILD)/inst/bin/stanza unit
 	@tests/run $(BUILD)
+
+# The same suite against ejabberd 23.01 instead of Prosody: the e2e files
+# adapted to ejabberd so far (the list is in tests/run).
+test-ejabberd: $(BUILD)/inst/bin/stanza unit
+	@STANZA_TEST_SERVER=ejabberd tests/run $(BUILD)
 
 check-format:
 	clang-format --dry-run --Werror lib/*.[ch] cmd/*.[ch] tests/unit/*.[ch] bench/*.c tests/fuzz/*.c

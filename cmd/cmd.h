@@ -18,16 +18,22 @@ struct cmd {
     const char *summary;
 };
 
+int cmd_block(int argc, char **argv);
 int cmd_command(int argc, char **argv);
 int cmd_console(int argc, char **argv);
 int cmd_disco(int argc, char **argv);
 int cmd_iq(int argc, char **argv);
 int cmd_last(int argc, char **argv);
 int cmd_listen(int argc, char **argv);
+int cmd_muc(int argc, char **argv);
 int cmd_ping(int argc, char **argv);
+int cmd_presence(int argc, char **argv);
+int cmd_pubsub(int argc, char **argv);
 int cmd_raw(int argc, char **argv);
+int cmd_roster(int argc, char **argv);
 int cmd_send(int argc, char **argv);
 int cmd_time(int argc, char **argv);
+int cmd_unblock(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 #endif

@@ -1,5 +1,4 @@
 /* cmd/command.c - `stanza command list|run`: ad-hoc commands (XEP-0050) */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +9,6 @@
 #include "lib/err.h"
 #include "lib/form.h"
 #include "lib/jid.h"
-#include "lib/jsonin.h"
 #include "lib/opt.h"
 #include "lib/rc.h"
 #include "lib/record.h"
@@ -44,55 +42,14 @@ struct command {
 
 /* --- arguments ----------------------------------------------------- */
 
-static int read_file(const char *path, char **text, size_t *len)
-{
-    FILE *f = strcmp(path, "-") ? fopen(path, "re") : stdin;
-    size_t cap = JSONIN_MAX_BYTES + 2;
-    char *buf;
-
-    if (!f)
-        return fail(RC_NOINPUT, "cannot read form file '%s': %s", path,
-                    strerror(errno));
-    if (!(buf = malloc(cap)))
-        abort();
-    *len = fread(buf, 1, cap - 1, f);
-    buf[*len] = '\0';
-    if (ferror(f)) {
-        free(buf);
-        if (f != stdin)
-            fclose(f);
-        return fail(RC_NOINPUT, "cannot read form file '%s'", path);
-    }
-    if (f != stdin)
-        fclose(f);
-    *text = buf;
-    return RC_OK;
-}
-
 /* --form FILE, then --field VAR=VALUE: the values for the forms. */
 static int read_input(struct command *C)
 {
-    char err[512], *text = NULL;
-    size_t len = 0;
-    int rc;
+    char err[512];
+    int rc = form_input_load(&C->in, C->form_file, C->fields.v, C->fields.n,
+                             err, sizeof(err));
 
-    if (C->form_file && (rc = read_file(C->form_file, &text, &len)) != RC_OK)
-        return rc;
-    if (text && form_input_add_json(&C->in, text, len, err, sizeof(err))) {
-        free(text);
-        return fail(RC_DATAERR, "form file '%s': %s — nothing was sent",
-                    C->form_file, err);
-    }
-    free(text);
-    for (size_t i = 0; i < C->fields.n; i++) {
-        rc = form_input_add_arg(&C->in, C->fields.v[i], err, sizeof(err));
-        if (rc != RC_OK)
-            return opt_usage_error(command_usage, "%s", err);
-        rc = text_check_input("--field", i + 1, C->fields.v[i], 0);
-        if (rc != RC_OK)
-            return rc;
-    }
-    return RC_OK;
+    return rc == RC_USAGE ? opt_usage_error(command_usage, "%s", err) : rc;
 }
 
 static int check_args(struct command *C, int argc, char **argv)

@@ -19,6 +19,7 @@
 #include "lib/jid.h"
 #include "lib/opt.h"
 #include "lib/rc.h"
+#include "lib/reconnect.h"
 #include "lib/respond.h"
 #include "lib/stanza.h"
 #include "lib/xmlin.h"
@@ -39,11 +40,9 @@ void console_note(struct console *C, const char *fmt, ...)
 
     if (C->interactive)
         tty_hide();
-    fprintf(stderr, "%s: ", err_prog());
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    err_vmsg("", fmt, ap); /* the server's words may hold escapes */
     va_end(ap);
-    fputc('\n', stderr);
     if (C->interactive)
         tty_show();
 }
@@ -62,6 +61,66 @@ void console_seen_jid(struct console *C, const char *jid)
     }
     if ((C->jids[C->njids] = strdup(jid)))
         C->njids++;
+}
+
+/* Where a chat with @jid goes: the full JID that last wrote from that
+ * account, while it stays available; else @jid as given (RFC 6121
+ * §5.1: a conversation locks onto the resource that answered). */
+const char *console_chat_to(const struct console *C, const char *jid)
+{
+    if (strchr(jid, '/'))
+        return jid;
+    for (int i = 0; i < C->nchats; i++)
+        if (jid_bare_equal(C->chats[i].bare, jid))
+            return C->chats[i].full;
+    return jid;
+}
+
+static int find_chat(const struct console *C, const char *from)
+{
+    for (int i = 0; i < C->nchats; i++)
+        if (jid_bare_equal(C->chats[i].bare, from))
+            return i;
+    return -1;
+}
+
+static void drop_chat(struct console *C, int i)
+{
+    free(C->chats[i].bare);
+    free(C->chats[i].full);
+    C->chats[i] = C->chats[--C->nchats];
+}
+
+/* A chat message from a full JID locks the conversation onto it; that
+ * resource going unavailable unlocks it. */
+static void follow_chat(struct console *C, xmpp_stanza_t *st)
+{
+    const char *name = xmpp_stanza_get_name(st),
+               *type = xmpp_stanza_get_type(st);
+    const char *from = xmpp_stanza_get_from(st);
+    struct jid *j;
+    int i;
+
+    if (!from || !strchr(from, '/') || !(j = jid_parse(from, NULL)))
+        return;
+    i = find_chat(C, from);
+    if (!strcmp(name, "presence") && type && !strcmp(type, "unavailable")) {
+        if (i >= 0 && jid_equal(C->chats[i].full, from))
+            drop_chat(C, i);
+    } else if (!strcmp(name, "message") && type && !strcmp(type, "chat") &&
+               xmpp_stanza_get_child_by_name(st, "body")) {
+        if (i < 0 && C->nchats == CONSOLE_CHATS)
+            drop_chat(C, 0);
+        if (i < 0) {
+            i = C->nchats++;
+            C->chats[i].bare = jid_bare(j);
+        } else {
+            free(C->chats[i].full);
+        }
+        if (!(C->chats[i].full = strdup(from)) || !C->chats[i].bare)
+            abort();
+    }
+    jid_free(j);
 }
 
 static bool is_request(xmpp_stanza_t *st)
@@ -157,6 +216,7 @@ static int on_stanza(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 
     (void)conn;
     console_seen_jid(C, xmpp_stanza_get_from(st));
+    follow_chat(C, st);
     if (!strcmp(xmpp_stanza_get_name(st), "iq") && type &&
         (!strcmp(type, "result") || !strcmp(type, "error")))
         answered(C, st);
@@ -427,13 +487,13 @@ static int back_online(void *arg, long long lost)
 /* The connection is gone: come back, unless told not to. */
 static int come_back(struct console *C)
 {
-    struct reconnect r = { 0, NULL, back_online, C };
+    struct reconnect r = { .s = C->s, .online = back_online, .arg = C };
     int rc;
 
     if (C->no_reconnect || session_signal())
         return session_report(C->s);
     tty_pause();
-    rc = session_reconnect(C->s, &r);
+    rc = reconnect_run(&r);
     tty_resume();
     return rc;
 }
@@ -478,6 +538,8 @@ static void console_free(struct console *C)
     free(C->rbuf);
     for (int i = 0; i < C->njids; i++)
         free(C->jids[i]);
+    while (C->nchats)
+        drop_chat(C, 0);
     view_free(&C->view);
 }
 

@@ -19,6 +19,7 @@
 
 #define CONSOLE_FILTERS 16
 #define CONSOLE_JIDS    256 /* remembered for completion */
+#define CONSOLE_CHATS   64  /* conversations whose last writer we know */
 
 struct filter {
     bool only;    /* "only": show what matches; else hide it */
@@ -36,6 +37,10 @@ struct view {
     char *save_path;
     struct filter filters[CONSOLE_FILTERS];
     int nfilters;
+};
+
+struct chat { /* a conversation: who last wrote from which resource */
+    char *bare, *full;
 };
 
 struct waiting { /* an iq get/set that waits for its answer */
@@ -66,6 +71,8 @@ struct console {
     xmpp_stanza_t *presence; /* the last broadcast presence sent, or NULL */
     char *jids[CONSOLE_JIDS];
     int njids;
+    struct chat chats[CONSOLE_CHATS];
+    int nchats;
 };
 
 /* console.c */
@@ -76,6 +83,7 @@ void console_print(struct console *C, const char *text);
 void console_note(struct console *C, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void console_seen_jid(struct console *C, const char *jid);
+const char *console_chat_to(const struct console *C, const char *jid);
 
 /* console_view.c */
 void view_init(struct view *v, struct console *C);

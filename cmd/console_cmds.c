@@ -23,7 +23,9 @@ const char *const console_helpers[] = {
 static const char help[] =
     "XML typed or pasted is sent once it is whole (one or more stanzas);\n"
     "malformed XML is shown with its line and column and not sent.\n"
-    "  /msg JID TEXT                  a chat message\n"
+    "  /msg JID TEXT                  a chat message (a bare JID: to the "
+    "resource\n"
+    "                                 that last wrote from it)\n"
     "  /presence [SHOW] [STATUS]      SHOW: available away chat dnd xa "
     "unavailable\n"
     "  /iq get|set JID NS [XML]       an iq with <query xmlns=NS>XML</query>\n"
@@ -109,8 +111,8 @@ static void cmd_msg(struct console *C, char *args)
         console_note(C, "/msg: no text — usage: /msg JID TEXT");
         return;
     }
-    submitf(C, "<message type=\"chat\" to=\"%s\"><body>%s</body></message>", to,
-            args);
+    submitf(C, "<message type=\"chat\" to=\"%s\"><body>%s</body></message>",
+            console_chat_to(C, to), args);
 }
 
 static void cmd_presence(struct console *C, char *args)

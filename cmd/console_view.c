@@ -46,14 +46,11 @@ static bool is_stanza(xmpp_stanza_t *st)
                     !strcmp(name, "iq"));
 }
 
-/* Sent by the session itself (keepalive, final ping), not by the user. */
+/* Sent by the session itself (keepalive, final ping), not by the user,
+ * or the answer to it. */
 static bool internal(const struct console *C, xmpp_stanza_t *st)
 {
-    const char *id = xmpp_stanza_get_id(st);
-    size_t n = strlen(C->s->id_prefix);
-
-    return id && !strncmp(id, "stz", 3) &&
-           !strncmp(id + 3, C->s->id_prefix, n) && id[3 + n] == '-';
+    return session_own_id(C->s, xmpp_stanza_get_id(st));
 }
 
 static bool has_ns(xmpp_stanza_t *st, const char *ns)

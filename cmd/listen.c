@@ -12,6 +12,7 @@
 #include "lib/mam.h"
 #include "lib/opt.h"
 #include "lib/rc.h"
+#include "lib/reconnect.h"
 #include "lib/record.h"
 #include "lib/respond.h"
 #include "lib/session.h"
@@ -48,6 +49,7 @@ struct listen {
     long seen; /* stanzas that matched */
     struct execq jobs;
     struct mam mam; /* what we saw of the archive, to catch up */
+    long long end;  /* when --until ends it (monotonic ms); 0: never */
 };
 
 static bool from_matches(const char *want, const char *from)
@@ -286,81 +288,28 @@ static bool stop_now(void *arg)
     return (L->count && L->seen >= L->count) || out_error(&L->s->out);
 }
 
-/* After a reconnect: what we missed, from the archive. Returns RC_OK
- * (the gap reported), RC_UNTIL_PASSED, or the code of a connection lost
- * again. */
-static int catch_up(struct listen *L, long long end, long long lost)
+/* reconnect_run()'s online(): handlers, presence, then the archive. */
+static int relinked(void *arg, long long lost)
 {
-    struct session *s = L->s;
-    char cond[128] = "";
-    double secs = (double)(session_now() - lost) / 1000.0;
-    int rc = mam_catch_up(&L->mam, end, cond, sizeof(cond));
+    struct listen *L = arg;
 
-    if (session_signal())
-        return rc;
-    if (rc == RC_OK) {
-        warn("reconnected after %.1f s; %ld message%s caught up from the "
-             "archive",
-             secs, L->mam.caught, L->mam.caught == 1 ? "" : "s");
-        return RC_OK;
-    }
-    if (s->state != S_ONLINE)
-        return rc; /* the connection went again: the loop reconnects */
-    if (rc == RC_TEMPFAIL && end && session_now() >= end)
-        return RC_UNTIL_PASSED;
-    if (rc == RC_TEMPFAIL)
-        snprintf(cond, sizeof(cond), "no answer within %.1f s",
-                 (double)s->opt.timeout_ms / 1000.0);
-    else if (rc == RC_PROTOCOL)
-        snprintf(cond, sizeof(cond), "a malformed answer");
-    warn("reconnected after %.1f s; cannot catch up from the archive (%s): "
-         "messages sent meanwhile may be lost",
-         secs, cond);
-    return RC_OK;
+    go_online(L);
+    return mam_resume(&L->mam, L->end, lost);
 }
 
-struct back {
-    struct listen *L;
-    long long end;
-};
-
-static void back_tick(void *arg)
+static void idle(void *arg)
 {
-    exec_poll(&((struct back *)arg)->L->jobs);
-}
-
-static int back_online(void *arg, long long lost)
-{
-    struct back *b = arg;
-
-    go_online(b->L);
-    return catch_up(b->L, b->end, lost);
+    exec_poll(&((struct listen *)arg)->jobs);
 }
 
 static int listen_loop(struct listen *L)
 {
-    struct session *s = L->s;
-    long long end = L->until_ms ? session_now() + L->until_ms : 0;
-    struct back b = { L, end };
-    struct reconnect r = { end, back_tick, back_online, &b };
-    int rc;
+    struct reconnect r = {
+        .s = L->s, .online = relinked, .idle = idle, .arg = L
+    };
 
-    for (;;) {
-        s->deadline = end ? end : LLONG_MAX / 4;
-        rc = session_wait(s, stop_now, L);
-        if (rc == RC_OK)
-            return RC_OK; /* --count reached */
-        if (session_signal())
-            return session_report(s);
-        if (s->state == S_ONLINE)
-            return RC_OK; /* --until reached */
-        if (L->no_reconnect)
-            return session_report(s);
-        if ((rc = session_reconnect(s, &r)) == RC_UNTIL_PASSED)
-            return RC_OK;
-        if (rc != RC_OK)
-            return rc;
-    }
+    r.end = L->end = L->until_ms ? session_now() + L->until_ms : 0;
+    return reconnect_stay(&r, L->no_reconnect, stop_now, L);
 }
 
 static int listen_run(struct listen *L)
@@ -375,6 +324,11 @@ static int listen_run(struct listen *L)
     go_online(L);
     rc = listen_loop(L);
     exec_drain(&L->jobs, DRAIN_MS);
+    /* what arrives while the stream closes is not read: mam_take() must
+     * not see it once the archive state is gone (ejabberd goes on routing
+     * until it has read our </stream>) */
+    if (s->conn)
+        xmpp_handler_delete(s->conn, on_stanza);
     mam_free(&L->mam);
     return rc;
 }

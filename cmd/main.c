@@ -19,6 +19,7 @@
 
 static const struct cmd commands[] = {
     /* sorted; a test checks */
+    { "block", cmd_block, 0, "block JIDs, list the blocked ones (XEP-0191)" },
     { "command", cmd_command, 0,
       "list and run ad-hoc commands: server administration (XEP-0050)" },
     { "console", cmd_console, CMD_STREAMS,
@@ -31,10 +32,19 @@ static const struct cmd commands[] = {
       "idle time of a user, uptime of a server (XEP-0012)" },
     { "listen", cmd_listen, CMD_STREAMS,
       "print incoming stanzas; run a command for each" },
+    { "muc", cmd_muc, CMD_STREAMS,
+      "chat rooms: join, say, tail, occupants, moderate, configure" },
     { "ping", cmd_ping, 0, "round trip to an entity (XEP-0199)" },
+    { "presence", cmd_presence, CMD_STREAMS,
+      "hold a presence (show, status); a contact's presence" },
+    { "pubsub", cmd_pubsub, CMD_STREAMS,
+      "publish-subscribe and PEP: nodes, items, subscriptions, events" },
     { "raw", cmd_raw, CMD_STREAMS, "send XML stanzas, print the answers" },
+    { "roster", cmd_roster, 0,
+      "contacts, subscriptions and who is online (RFC 6121)" },
     { "send", cmd_send, 0, "send messages and wait until the server confirms" },
     { "time", cmd_time, 0, "an entity's clock (XEP-0202)" },
+    { "unblock", cmd_unblock, 0, "unblock JIDs (XEP-0191)" },
     { "version", cmd_version, 0, "an entity's software version (XEP-0092)" },
 };
 

@@ -5,11 +5,15 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "muc.h"
+#include "send.h"
 #include "lib/err.h"
 #include "lib/jid.h"
 #include "lib/opt.h"
 #include "lib/outbox.h"
 #include "lib/rc.h"
+#include "lib/receipts.h"
+#include "lib/record.h"
 #include "lib/session.h"
 #include "lib/stanza.h"
 #include "lib/text.h"
@@ -23,10 +27,13 @@ static const char *const send_usage[] = {
     "stanza send [options] <jid>... <message>...",
     "stanza send [options] <jid>... -- <message>...",
     "stanza send [options] <jid>... < lines",
+    "stanza send [options] --muc <room> [<message>...]",
     NULL,
 };
 
 static const char *const types[] = { "chat", "normal", "headline", NULL };
+static const char *const chat_states[] = { "active",   "composing", "paused",
+                                           "inactive", "gone",      NULL };
 
 struct send_opts {
     int type;
@@ -35,6 +42,10 @@ struct send_opts {
     bool stdin_whole;
     bool dry_run;
     long bounce_wait_ms;
+    int chat_state; /* index in chat_states[]; -1: none */
+    bool receipt;
+    const char *muc; /* --muc ROOM */
+    struct muc_join_opts join;
 };
 
 struct text_list {
@@ -178,7 +189,13 @@ static int collect(int argc, char **argv, const struct send_opts *so,
         if (rc != RC_OK)
             return rc;
     }
-    if (msgs->n == 0 || (msgs->n == 1 && !*msgs->v[0]))
+    if (msgs->n == 0 && so->chat_state >= 0) /* a chat state alone */
+        list_add(msgs, strdup(""), 0);
+    if (msgs->n == 1 && !*msgs->v[0] && so->chat_state >= 0 && so->receipt)
+        return opt_usage_error(send_usage,
+                               "--receipt needs a message: a chat state "
+                               "alone gets no receipt");
+    if (msgs->n == 0 || (msgs->n == 1 && !*msgs->v[0] && so->chat_state < 0))
         return fail(RC_DATAERR, "nothing to send: the message is empty");
     for (size_t i = 0; i < msgs->n; i++)
         if ((rc = text_check_input(msgs->line[i] ? "line" : "message",
@@ -221,13 +238,22 @@ static void build(struct session *s, struct outbox *ob,
 
     for (size_t m = 0; m < msgs->n; m++)
         for (int r = 0; r < nrcpt; r++) {
+            const char *body = *msgs->v[m] ? msgs->v[m] : NULL;
+            xmpp_stanza_t *st;
+
             session_new_id(s, id, sizeof(id));
-            outbox_add(ob, stanza_message(s->ctx, rcpt[r], types[so->type], id,
-                                          msgs->v[m], so->subject, so->thread));
+            st = stanza_message(s->ctx, rcpt[r], types[so->type], id, body,
+                                so->subject, so->thread);
+            if (so->chat_state >= 0)
+                stanza_add(st, chat_states[so->chat_state], NS_CHATSTATES);
+            if (so->receipt)
+                receipts_request(st);
+            outbox_add(ob, st);
         }
 }
 
-static void print_results(struct session *s, const struct outbox *ob)
+static void print_results(struct session *s, const struct outbox *ob,
+                          const struct receipts *rc)
 {
     struct out *o = &s->out;
 
@@ -244,13 +270,11 @@ static void print_results(struct session *s, const struct outbox *ob)
         out_str(o, "to", NULL, it->to);
         out_str(o, "id", NULL, it->id);
         out_bool(o, "confirmed", NULL, it->state == OB_CONFIRMED);
-        if (it->state == OB_BOUNCED) {
-            out_obj_begin(o, "error");
-            out_str(o, "type", NULL, it->err_type);
-            out_str(o, "condition", NULL, it->err_cond);
-            out_str(o, "text", NULL, it->err_text);
-            out_obj_end(o);
+        if (rc->ob) {
+            out_bool(o, "received", NULL, receipts_from(rc, i) != NULL);
+            out_str(o, "received_by", NULL, receipts_from(rc, i));
         }
+        outbox_print_bounce(o, it);
         out_obj_end(o);
     }
     out_list_end(o);
@@ -294,14 +318,21 @@ static int dry_run(struct session *s, const struct outbox *ob)
 static int deliver(struct session *s, struct outbox *ob,
                    const struct send_opts *so)
 {
+    struct receipts r = { 0 };
     int rc;
 
     ob->bounce_wait_ms = so->bounce_wait_ms;
     ob->keep_stanzas = s->out.mode == OUT_XML; /* printed at the end */
+    if (so->receipt)
+        receipts_init(&r, ob);
     rc = outbox_deliver(ob);
+    if (rc == RC_OK && so->receipt)
+        rc = receipts_wait(&r);
     session_defer_signals(); /* the results are printed whole */
     report_bounces(ob);
-    print_results(s, ob);
+    print_results(s, ob, &r);
+    if (so->receipt)
+        receipts_free(&r);
     return rc;
 }
 
@@ -318,10 +349,65 @@ static int send_all(struct session *s, const struct send_opts *so, char **rcpt,
     return rc;
 }
 
+int send_read_texts(int argc, char **argv, char ***texts, size_t *n)
+{
+    struct send_opts so = { .chat_state = -1 }; /* no chat state alone */
+    struct text_list l = { 0 };
+    int rc = collect(argc, argv, &so, &l);
+
+    if (rc != RC_OK) {
+        list_free(&l);
+        return rc;
+    }
+    free(l.line);
+    *texts = l.v;
+    *n = l.n;
+    return RC_OK;
+}
+
+void send_free_texts(char **texts, size_t n)
+{
+    struct text_list l = { .v = texts, .n = n };
+
+    list_free(&l);
+}
+
+/* send --muc ROOM [MESSAGE...]: groupchat messages, confirmed by the
+ * room's reflection (cmd/muc.c); takes the end of cmd_send(). */
+static int send_room(struct session *s, struct send_opts *so, int argc,
+                     char **argv)
+{
+    struct text_list msgs = { 0 };
+    int rc;
+
+    if (!so->muc)
+        return opt_usage_error(send_usage, "--nick, --room-password-file "
+                                           "and --no-history go with --muc");
+    if (so->thread || so->bounce_wait_ms || so->dry_run ||
+        so->chat_state >= 0 || so->receipt)
+        return opt_usage_error(send_usage,
+                               "--muc: no --thread, --dry-run, --bounce-wait, "
+                               "--chat-state or --receipt");
+    if ((rc = muc_check_room(so->muc)) != RC_OK ||
+        (rc = muc_join_opts_read(&so->join)) != RC_OK)
+        return rc;
+    if (so->subject)
+        rc = text_check_input("subject", 0, so->subject, MESSAGE_MAX);
+    if (rc == RC_OK)
+        rc = collect(argc, argv, so, &msgs);
+    if (rc == RC_OK)
+        rc = check_sizes(so, &msgs);
+    if (rc == RC_OK && (rc = session_start(s, false)) == RC_OK)
+        rc = muc_say(s, so->muc, &so->join, msgs.v, msgs.n, so->subject);
+    list_free(&msgs);
+    muc_join_opts_free(&so->join);
+    return session_end(s, rc);
+}
+
 int cmd_send(int argc, char **argv)
 {
     struct session s;
-    struct send_opts so = { 0 };
+    struct send_opts so = { .chat_state = -1 };
     struct text_list msgs = { 0 };
     int nrcpt = 0, msg = 0, rc;
 
@@ -338,12 +424,23 @@ int cmd_send(int argc, char **argv)
         OPT_SECONDS(0, "bounce-wait", &so.bounce_wait_ms,
                     "after confirmation, wait this long for late bounces "
                     "(default 0)"),
+        OPT_CHOICE(0, "chat-state", &so.chat_state, "state", chat_states,
+                   "add this chat state (XEP-0085); with an empty message, "
+                   "send it alone"),
+        OPT_BOOL(0, "receipt", &so.receipt,
+                 "ask for receipts (XEP-0184) and wait for them until "
+                 "--timeout"),
+        OPT_STRING(0, "muc", &so.muc, "room",
+                   "send to this chat room; confirmed by its reflection"),
+        OPT_MUC_JOIN(&so.join),
         OPT_COMMON(&s.opt),
         OPT_END(),
     };
 
     if ((argc = opt_parse(argc, argv, opts, send_usage)) < 0)
         return RC_USAGE;
+    if (so.muc || so.join.nick || so.join.password_file || so.join.no_history)
+        return send_room(&s, &so, argc, argv);
     if ((rc = split_args(argc, argv, &nrcpt, &msg)) != RC_OK)
         return rc;
     if ((so.subject &&
@@ -359,6 +456,7 @@ int cmd_send(int argc, char **argv)
                   "%zu message(s) to %d recipient(s) are over %d stanzas — "
                   "split the input; nothing was sent",
                   msgs.n, nrcpt, STANZAS_MAX);
+    s.no_sm = so.receipt; /* receipts come in: no acks owed on closing */
     if (rc == RC_OK && (rc = session_start(&s, false)) == RC_OK)
         rc = send_all(&s, &so, argv, nrcpt, &msgs);
     list_free(&msgs);

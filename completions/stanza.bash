@@ -53,7 +53,8 @@ _stanza_accounts() {
 _stanza_value() {
     local words=
     case $1 in
-    --password-file | --ca-file | --client-cert | --client-key | --trace | --config | --form)
+    --password-file | --ca-file | --client-cert | --client-key | --trace | --config | --form | \
+        --room-password-file)
         compopt -o filenames 2>/dev/null || true
         mapfile -t COMPREPLY < <(compgen -f -- "$2")
         return
@@ -69,7 +70,8 @@ _stanza_value() {
         esac
         ;;
     --kind) words='any message presence iq' ;;
-    --presence-show) words='available away chat dnd xa' ;;
+    --chat-state) words='active composing paused inactive gone' ;;
+    --presence-show | --show) words='available away chat dnd xa' ;;
     -a | --account) words=$(_stanza_accounts) ;;
     esac
     mapfile -t COMPREPLY < <(compgen -W "$words" -- "$2")
@@ -82,6 +84,11 @@ _stanza_verbs() {
     case $1 in
     command) echo 'list run' ;;
     disco) echo 'info items tree find' ;;
+    muc) echo 'say pm tail history occupants topic nick kick ban role affiliation list invite create config destroy list-rooms' ;;
+    pubsub)
+        echo 'nodes info create config delete purge publish retract items subscribe
+            unsubscribe subscriptions subscribers affiliations affiliates listen'
+        ;;
     esac
 }
 
@@ -113,6 +120,12 @@ _stanza_verb_argument() {
             server/im gateway/irc automation/command-list'
     elif [[ $cmd == command && $1 == run && $# == 2 ]]; then
         words=$(_stanza_admin_nodes)
+    elif [[ $cmd == muc && $# == 3 && $1 == role ]]; then
+        words='none visitor participant moderator'
+    elif [[ $cmd == muc && $# == 3 && $1 == affiliation ]]; then
+        words='owner admin member outcast none'
+    elif [[ $cmd == muc && $# == 2 && $1 == list ]]; then
+        words='owner admin member outcast'
     fi
     mapfile -t COMPREPLY < <(compgen -W "$words" -- "$cur")
 }
@@ -128,13 +141,24 @@ _stanza_first_argument() {
     iq) mapfile -t COMPREPLY < <(compgen -W "$ns" -- "$2") ;;
     raw) ;;
     console) ;; # no arguments: stanzas come from the terminal or standard input
+    block | unblock) ;; # JIDs: the blocked ones are on the server, not asked here
     esac
+}
+
+# Fills takes with the options in opts that take a value.
+_stanza_takes() {
+    local w
+    takes=()
+    for w in "${opts[@]}"; do
+        [[ $w == *= ]] && takes+=("${w%=}")
+    done
+    return 0
 }
 
 _stanza() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev='' bin name first i w opt='' val
-    local cmd shorts verbs
-    local -a cmds opts takes plugins args
+    local cmd shorts verbs sub=''
+    local -a cmds opts takes plugins call args subs
     COMPREPLY=()
     ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
     bin=$(_stanza_bin)
@@ -143,8 +167,7 @@ _stanza() {
     if [[ $name == stanza-* ]]; then # called through a stanza-COMMAND link
         first=1
         cmd=${name#stanza-}
-        mapfile -t opts < <("$bin" --list-options </dev/null 2>/dev/null)
-        shorts=$(_stanza_shorts "$bin")
+        call=("$bin")
     else
         mapfile -t cmds < <("$bin" --list-commands </dev/null 2>/dev/null)
         if ((COMP_CWORD == 1)); then
@@ -167,17 +190,22 @@ _stanza() {
         # ask only built-ins: a plug-in may not know --list-options
         [[ " ${cmds[*]} " == *" ${COMP_WORDS[1]} "* ]] || return 0
         cmd=${COMP_WORDS[1]}
-        mapfile -t opts < <("$bin" "$cmd" --list-options </dev/null 2>/dev/null)
-        shorts=$(_stanza_shorts "$bin" "$cmd")
+        call=("$bin" "$cmd")
     fi
-    for w in "${opts[@]}"; do
-        [[ $w == *= ]] && takes+=("${w%=}")
-    done
+    mapfile -t opts < <("${call[@]}" --list-options </dev/null 2>/dev/null)
+    shorts=$(_stanza_shorts "${call[@]}")
+    _stanza_takes
+    # commands with verbs (disco, command) know them here; commands with
+    # subcommands (roster, presence) list them
     verbs=$(_stanza_verbs "$cmd")
+    [[ -n $verbs ]] ||
+        mapfile -t subs < <("${call[@]}" --list-commands </dev/null 2>/dev/null)
 
     # Options end at the first argument or at "--" (POSIX order): after
-    # that come recipients and message words, with nothing to offer.
-    # Commands with verbs take options after arguments too.
+    # that come recipients and message words, with nothing to offer. The
+    # first argument of a command with subcommands is one, and its own
+    # options follow it. Commands with verbs take options after arguments
+    # too.
     for ((i = first; i < COMP_CWORD; i++)); do
         w=${COMP_WORDS[i]}
         if [[ $w == -- ]]; then
@@ -195,6 +223,13 @@ _stanza() {
         elif [[ $w != -?* && -n $verbs ]]; then
             args+=("$w")
         elif [[ $w != -?* ]]; then
+            if [[ -z $sub && " ${subs[*]} " == *" $w "* ]]; then
+                sub=$w
+                mapfile -t opts < <("${call[@]}" "$sub" --list-options </dev/null 2>/dev/null)
+                shorts=$(_stanza_shorts "${call[@]}" "$sub")
+                _stanza_takes
+                continue
+            fi
             return 0
         fi
     done
@@ -220,6 +255,8 @@ _stanza() {
         mapfile -t COMPREPLY < <(compgen -W "${opts[*]%=}" -- "$cur")
     elif [[ -n $verbs ]]; then
         _stanza_verb_argument "$cmd" "$cur" "${args[@]}"
+    elif ((${#subs[@]})) && [[ -z $sub ]]; then
+        mapfile -t COMPREPLY < <(compgen -W "${subs[*]}" -- "$cur")
     else
         _stanza_first_argument "$cmd" "$cur"
     fi

@@ -29,6 +29,11 @@ function __stanza_verbs
             printf '%s\n' list run
         case disco
             printf '%s\n' info items tree find
+        case muc
+            printf '%s\n' say pm tail history occupants topic nick kick ban role affiliation list invite create config destroy list-rooms
+        case pubsub
+            printf '%s\n' nodes info create config delete purge publish retract items \
+                subscribe unsubscribe subscriptions subscribers affiliations affiliates listen
     end
 end
 
@@ -53,6 +58,12 @@ function __stanza_verb_argument
             get-active-users-num get-registered-users-list get-online-users-list \
             get-active-users announce set-motd edit-motd delete-motd set-welcome \
             delete-welcome edit-admin restart shutdown
+    else if test "$cmd" = muc -a (count $args) -eq 3 -a "$args[1]" = role
+        printf '%s\n' none visitor participant moderator
+    else if test "$cmd" = muc -a (count $args) -eq 3 -a "$args[1]" = affiliation
+        printf '%s\n' owner admin member outcast none
+    else if test "$cmd" = muc -a (count $args) -eq 2 -a "$args[1]" = list
+        printf '%s\n' owner admin member outcast
     end
 end
 
@@ -99,11 +110,18 @@ function __stanza_complete
     # so they come from the command's --help ("  -c, --count <n>").
     set -l shorts ($call --help </dev/null 2>/dev/null |
         string replace -r -f -- '^ *(-[[:alnum:]]), --[[:alnum:]-]* <.*' '$1')
+    # commands with verbs (disco, command) know them here; commands with
+    # subcommands (roster, presence) list them
     set -l verbs (__stanza_verbs $cmd)
     set -l args
+    set -l subs
+    set -l sub
+    set -q verbs[1]; or set subs ($call --list-commands </dev/null 2>/dev/null)
 
     # Options end at the first argument or at "--" (POSIX order): after that
-    # come recipients and message words, with nothing to offer.
+    # come recipients and message words, with nothing to offer. The first
+    # argument of a command with subcommands is one, and its own options
+    # follow it. Commands with verbs take options after arguments too.
     set -l i $first
     while test $i -le (count $words)
         set -l w $words[$i]
@@ -117,7 +135,16 @@ function __stanza_complete
         else if not string match -q -- '-?*' $w; and set -q verbs[1]
             set -a args $w
         else if not string match -q -- '-?*' $w
-            return
+            if test -z "$sub"; and contains -- $w $subs
+                set sub $w
+                set call $call $sub
+                set opts ($call --list-options </dev/null 2>/dev/null)
+                set takes (string match -- '*=' $opts | string replace -- '=' '')
+                set shorts ($call --help </dev/null 2>/dev/null |
+                    string replace -r -f -- '^ *(-[[:alnum:]]), --[[:alnum:]-]* <.*' '$1')
+            else
+                return
+            end
         end
         set i (math $i + 1)
     end
@@ -136,7 +163,7 @@ function __stanza_complete
     end
     if test -n "$opt"
         switch $opt
-            case --password-file --ca-file --client-cert --client-key --trace --config --form
+            case --password-file --ca-file --client-cert --client-key --trace --config --form --room-password-file
                 __fish_complete_path $cur | string replace -r -- '^' "$prefix"
             case -o --output
                 printf "$prefix%s\n" text json xml
@@ -149,7 +176,9 @@ function __stanza_complete
                 end
             case --kind
                 printf "$prefix%s\n" any message presence iq
-            case --presence-show
+            case --chat-state
+                printf "$prefix%s\n" active composing paused inactive gone
+            case --presence-show --show
                 printf "$prefix%s\n" available away chat dnd xa
             case -a --account
                 for a in (__stanza_accounts)
@@ -163,6 +192,8 @@ function __stanza_complete
         string replace -- '=' '' $opts
     else if set -q verbs[1]
         __stanza_verb_argument $cmd $args
+    else if set -q subs[1]; and test -z "$sub"
+        printf '%s\n' $subs
     end
 end
 

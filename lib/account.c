@@ -152,7 +152,7 @@ static char *first_line(char *s)
     return s;
 }
 
-static int password_from_file(const char *path, char **pw)
+int account_password_file(const char *path, char **pw)
 {
     char *text = NULL;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -248,7 +248,7 @@ static int load_password(const struct common_opts *c, const struct cfg *cfg,
     env = e && *e ? xstrdup(e) : NULL;
     unsetenv("STANZA_PASSWORD");
     if (c->password_file)
-        rc = password_from_file(c->password_file, &a->password);
+        rc = account_password_file(c->password_file, &a->password);
     else if (c->password_command)
         rc = password_from_command(c->password_command, &a->password);
     else if (env)

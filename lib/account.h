@@ -29,6 +29,10 @@ struct account {         /* owns all strings; free with account_free() */
  */
 int account_load(const struct common_opts *c, struct account *a);
 
+/* Reads a password from the first line of the file @path into *@pw (a
+ * new string). Returns RC_OK, or RC_NOINPUT after printing why. */
+int account_password_file(const char *path, char **pw);
+
 /* Parses "host", "host:port" or "[v6]:port". Returns 0 or -1. */
 int account_parse_server(const char *s, char **host, unsigned short *port);
 

@@ -18,7 +18,7 @@ const char *err_prog(void)
     return prog;
 }
 
-static void vmsg(const char *prefix, const char *fmt, va_list ap)
+void err_vmsg(const char *prefix, const char *fmt, va_list ap)
 {
     char buf[2048];
 
@@ -34,7 +34,7 @@ int fail(int rc, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vmsg("", fmt, ap);
+    err_vmsg("", fmt, ap);
     va_end(ap);
     return rc;
 }
@@ -44,6 +44,6 @@ void warn(const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vmsg("warning: ", fmt, ap);
+    err_vmsg("warning: ", fmt, ap);
     va_end(ap);
 }

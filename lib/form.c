@@ -8,6 +8,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "err.h"
 #include "jid.h"
 #include "jsonin.h"
 #include "rc.h"
@@ -627,6 +628,55 @@ int form_input_add_json(struct form_input *in, const char *text, size_t len,
             rc = json_values(in, doc->keys[i], &doc->kids[i], err, errlen);
     jv_free(doc);
     return rc;
+}
+
+static int read_file(const char *path, char **text, size_t *len)
+{
+    FILE *f = strcmp(path, "-") ? fopen(path, "re") : stdin;
+    size_t cap = JSONIN_MAX_BYTES + 2;
+    char *buf;
+
+    if (!f)
+        return fail(RC_NOINPUT, "cannot read form file '%s': %s", path,
+                    strerror(errno));
+    if (!(buf = malloc(cap)))
+        abort();
+    *len = fread(buf, 1, cap - 1, f);
+    buf[*len] = '\0';
+    if (ferror(f)) {
+        free(buf);
+        if (f != stdin)
+            fclose(f);
+        return fail(RC_NOINPUT, "cannot read form file '%s'", path);
+    }
+    if (f != stdin)
+        fclose(f);
+    *text = buf;
+    return RC_OK;
+}
+
+int form_input_load(struct form_input *in, const char *file,
+                    const char *const *args, size_t n, char *err, size_t errlen)
+{
+    char *text = NULL;
+    size_t len = 0;
+    int rc;
+
+    if (file && (rc = read_file(file, &text, &len)) != RC_OK)
+        return rc;
+    if (text && form_input_add_json(in, text, len, err, errlen)) {
+        free(text);
+        return fail(RC_DATAERR, "form file '%s': %s — nothing was sent", file,
+                    err);
+    }
+    free(text);
+    for (size_t i = 0; i < n; i++) {
+        if ((rc = form_input_add_arg(in, args[i], err, errlen)) != RC_OK)
+            return rc;
+        if ((rc = text_check_input("--field", i + 1, args[i], 0)) != RC_OK)
+            return rc;
+    }
+    return RC_OK;
 }
 
 void form_input_free(struct form_input *in)

@@ -152,6 +152,17 @@ int form_input_add_arg(struct form_input *in, const char *arg, char *err,
 int form_input_add_json(struct form_input *in, const char *text, size_t len,
                         char *err, size_t errlen);
 
+/*
+ * Loads what the user gave: the values of the JSON form file @file (NULL:
+ * none; "-": standard input), then the --field @args (@n of them),
+ * checked to be text XML allows. Returns RC_OK; RC_USAGE for an argument
+ * without '=' (what is wrong in @err, for the caller's usage message);
+ * else prints why and returns RC_NOINPUT or RC_DATAERR.
+ */
+int form_input_load(struct form_input *in, const char *file,
+                    const char *const *args, size_t n, char *err,
+                    size_t errlen);
+
 void form_input_free(struct form_input *in);
 
 /* The first value of @in not used by form_apply() yet, or NULL. */

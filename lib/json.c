@@ -179,3 +179,9 @@ void json_null(struct json *j, const char *key)
     member(j, key);
     fputs("null", j->f);
 }
+
+void json_raw(struct json *j, const char *key, const char *raw)
+{
+    member(j, key);
+    fputs(raw, j->f);
+}

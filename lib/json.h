@@ -32,6 +32,10 @@ void json_bool(struct json *j, const char *key, bool v);
 void json_double(struct json *j, const char *key, double v); /* %.3f */
 void json_null(struct json *j, const char *key);
 
+/* Writes @raw as it is: a JSON number the caller checked (lib/jsonin
+ * keeps numbers as written). */
+void json_raw(struct json *j, const char *key, const char *raw);
+
 /*
  * Writes @s (@n bytes) as a quoted JSON string to @f: quotes, backslash,
  * controls, U+2028 and U+2029 escaped; invalid UTF-8 replaced by U+FFFD.

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "text.h"
 
 struct parser {
@@ -14,23 +15,38 @@ struct parser {
     char *err;
     size_t errlen;
     bool failed;
+    const char *seen; /* where() has counted lines and columns up to here */
+    size_t line, col; /* those of seen */
 };
+
+/* The line and column of P->p. Places are asked for in order, so counting
+ * goes on from the last one and reads the input once. */
+static void where(struct parser *P, size_t *line, size_t *col)
+{
+    if (P->p < P->seen) {
+        P->seen = P->start;
+        P->line = P->col = 1;
+    }
+    for (; P->seen < P->p && P->seen < P->end; P->seen++) {
+        if (*P->seen == '\n') {
+            P->line++;
+            P->col = 1;
+        } else if (((unsigned char)*P->seen & 0xc0) != 0x80) {
+            P->col++;
+        }
+    }
+    *line = P->line;
+    *col = P->col;
+}
 
 static void error(struct parser *P, const char *what)
 {
-    size_t line = 1, col = 1;
+    size_t line, col;
 
     if (P->failed)
         return;
     P->failed = true;
-    for (const char *c = P->start; c < P->p && c < P->end; c++) {
-        if (*c == '\n') {
-            line++;
-            col = 1;
-        } else if (((unsigned char)*c & 0xc0) != 0x80) {
-            col++;
-        }
-    }
+    where(P, &line, &col);
     if (P->err && P->errlen)
         snprintf(P->err, P->errlen, "line %zu, column %zu: %s", line, col,
                  what);
@@ -339,6 +355,7 @@ static int nested(struct parser *P, struct jv *v, bool arr)
 static int value(struct parser *P, struct jv *v)
 {
     skip_ws(P);
+    where(P, &v->line, &v->col);
     if (P->p >= P->end)
         return error(P, "unexpected end of input"), -1;
     switch (*P->p) {
@@ -363,7 +380,7 @@ static int value(struct parser *P, struct jv *v)
 
 struct jv *jsonin_parse(const char *text, size_t len, char *err, size_t errlen)
 {
-    struct parser P = { text, text, text + len, 0, err, errlen, false };
+    struct parser P = { .err = err, .errlen = errlen, .line = 1, .col = 1 };
     struct jv *v;
 
     if (len > JSONIN_MAX_BYTES) {
@@ -371,8 +388,12 @@ struct jv *jsonin_parse(const char *text, size_t len, char *err, size_t errlen)
             snprintf(err, errlen, "larger than %d bytes", JSONIN_MAX_BYTES);
         return NULL;
     }
-    if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3))
-        P.p += 3; /* a byte order mark */
+    if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3)) {
+        text += 3; /* a byte order mark */
+        len -= 3;
+    }
+    P.p = P.start = P.seen = text;
+    P.end = text + len;
     if (!(v = calloc(1, sizeof(*v))))
         abort();
     if (value(&P, v) == 0) {
@@ -415,4 +436,59 @@ const struct jv *jv_get(const struct jv *v, const char *key)
         if (strcmp(v->keys[i], key) == 0)
             found = &v->kids[i];
     return found;
+}
+
+const char *jv_type_name(enum jv_type t)
+{
+    static const char *const names[] = { "null",     "a boolean", "a number",
+                                         "a string", "an array",  "an object" };
+
+    return t <= JV_OBJECT ? names[t] : "?";
+}
+
+void jv_write(struct json *j, const char *key, const struct jv *v)
+{
+    switch (v->type) {
+    case JV_NULL:
+        json_null(j, key);
+        break;
+    case JV_BOOL:
+        json_bool(j, key, v->b);
+        break;
+    case JV_NUMBER:
+        json_raw(j, key, v->s);
+        break;
+    case JV_STRING:
+        json_str(j, key, v->s);
+        break;
+    case JV_ARRAY:
+        json_arr_begin(j, key);
+        for (size_t i = 0; i < v->n; i++)
+            jv_write(j, NULL, &v->kids[i]);
+        json_arr_end(j);
+        break;
+    case JV_OBJECT:
+        json_obj_begin(j, key);
+        for (size_t i = 0; i < v->n; i++)
+            jv_write(j, v->keys[i], &v->kids[i]);
+        json_obj_end(j);
+        break;
+    }
+}
+
+char *jv_text(const struct jv *v)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    struct json j;
+
+    if (!f)
+        abort();
+    json_init(&j, f);
+    jv_write(&j, NULL, v);
+    json_free(&j);
+    if (fclose(f) != 0 || !buf)
+        abort();
+    return buf;
 }

@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "jid.h"
+#include "err.h"
 #include "rc.h"
+#include "reconnect.h"
 #include "record.h"
 #include "stanza.h"
 
@@ -158,7 +160,7 @@ static xmpp_stanza_t *query(struct mam *m, const char *after, char *id,
                             size_t idlen)
 {
     xmpp_stanza_t *iq, *q, *x, *set;
-    char page[16], start[32];
+    char page[24], start[32];
 
     session_new_id(m->s, id, idlen);
     iq = xmpp_iq_new(m->s->ctx, "set", id);
@@ -170,16 +172,19 @@ static xmpp_stanza_t *query(struct mam *m, const char *after, char *id,
     xmpp_stanza_set_attribute(q, "queryid", m->queryid);
     xmpp_stanza_set_type(x, "submit");
     add_field(x, "FORM_TYPE", NS_MAM);
-    if (!after && !m->marking) {
+    if (!after && !m->marking && m->since) {
         strftime(start, sizeof(start), "%Y-%m-%dT%H:%M:%SZ", gmtime(&m->since));
         add_field(x, "start", start);
     }
     set = stanza_add(q, "set", NS_RSM);
-    snprintf(page, sizeof(page), "%d", m->marking ? 1 : MAM_PAGE);
+    snprintf(page, sizeof(page), "%ld",
+             m->marking      ? 1
+             : m->last_n > 0 ? m->last_n
+                             : MAM_PAGE);
     stanza_add_text(set, "max", page);
     if (after)
         stanza_add_text(set, "after", after);
-    if (m->marking)
+    if (m->marking || m->last_n > 0)
         stanza_add(set, "before", NULL);
     return iq;
 }
@@ -293,10 +298,42 @@ int mam_catch_up(struct mam *m, long long end, char *cond, size_t condlen)
             rc = RC_REMOTE;
         } else
             rc = ask_page(m, end, &cursor, &complete, cond, condlen);
+        if (m->last_n > 0)
+            break; /* the newest page is all that was asked for */
     }
     m->queryid[0] = '\0';
     if (cursor && !m->live_moved)
         set_str(&m->last, cursor);
     free(cursor);
     return rc;
+}
+
+int mam_resume(struct mam *m, long long end, long long lost)
+{
+    struct session *s = m->s;
+    char cond[128] = "";
+    double secs = (double)(session_now() - lost) / 1000.0;
+    int rc = mam_catch_up(m, end, cond, sizeof(cond));
+
+    if (session_signal())
+        return rc;
+    if (rc == RC_OK) {
+        warn("reconnected after %.1f s; %ld message%s caught up from the "
+             "archive",
+             secs, m->caught, m->caught == 1 ? "" : "s");
+        return RC_OK;
+    }
+    if (s->state != S_ONLINE) /* the connection went again */
+        return reconnect_lost(s, rc);
+    if (rc == RC_TEMPFAIL && end && session_now() >= end)
+        return RECONNECT_UNTIL;
+    if (rc == RC_TEMPFAIL)
+        snprintf(cond, sizeof(cond), "no answer within %.1f s",
+                 (double)s->opt.timeout_ms / 1000.0);
+    else if (rc == RC_PROTOCOL)
+        snprintf(cond, sizeof(cond), "a malformed answer");
+    warn("reconnected after %.1f s; cannot catch up from the archive (%s): "
+         "messages sent meanwhile may be lost",
+         secs, cond);
+    return RC_OK;
 }

@@ -42,6 +42,7 @@ struct mam {
     bool live_moved;   /* a live message moved 'last' during a catch-up */
     struct idset seen; /* archive ids delivered */
     long caught;       /* messages the last catch-up delivered */
+    long last_n;       /* >0: mam_catch_up() asks for the newest N only */
 };
 
 /* @archive: a room's bare JID, or NULL for @s's own account. */
@@ -67,7 +68,9 @@ enum mam_take {
 enum mam_take mam_take(struct mam *m, xmpp_stanza_t *st, xmpp_stanza_t **msg);
 
 /*
- * Asks the archive, page after page, for everything after what was seen;
+ * Asks the archive, page after page, for everything after what was seen
+ * (with nothing seen, since m->since; 0: the archive's start), or with
+ * m->last_n for the newest N messages only, in one page;
  * the results arrive through the caller's handler and mam_take(). Each
  * page waits until @end (0: --timeout from now, whichever comes first).
  * Returns RC_OK (m->caught says how many), RC_REMOTE with the error's
@@ -75,5 +78,16 @@ enum mam_take mam_take(struct mam *m, xmpp_stanza_t *st, xmpp_stanza_t **msg);
  * moving on, or the code of a lost connection or a timeout.
  */
 int mam_catch_up(struct mam *m, long long end, char *cond, size_t condlen);
+
+/*
+ * After a reconnect: mam_catch_up(), and a warning on stderr that says
+ * how long the connection was gone (since @lost) and how many messages
+ * came from the archive, or that some may be lost. Returns RC_OK (also
+ * when the archive could not help: the gap is reported),
+ * RECONNECT_UNTIL if @end passed, RC_UNAVAILABLE or RC_TEMPFAIL if the
+ * connection went again, or the code of a signal or (said) of a
+ * connection that went for good: reconnect_run()'s online() contract.
+ */
+int mam_resume(struct mam *m, long long end, long long lost);
 
 #endif

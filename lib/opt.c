@@ -358,3 +358,144 @@ int opt_parse_mixed(int argc, char **argv, const struct opt *opts,
 {
     return parse(argc, argv, opts, usage, true);
 }
+
+/* --- commands with subcommands -------------------------------------- */
+
+static bool verb_takes(const struct opt_verb *v, const struct opt *o)
+{
+    if (o->flags & OPT_F_COMMON)
+        return true;
+    for (const char *const *n = v->options; n && *n; n++)
+        if (strcmp(*n, o->long_name) == 0)
+            return true;
+    return false;
+}
+
+/* The rows of @opts that @v takes; the caller frees it. */
+static struct opt *verb_table(const struct opt *opts, const struct opt_verb *v)
+{
+    size_t n = count_opts(opts), k = 0;
+    struct opt *t = calloc(n + 1, sizeof(*t));
+
+    if (!t)
+        abort();
+    for (size_t i = 0; i < n; i++)
+        if (verb_takes(v, &opts[i]))
+            t[k++] = opts[i];
+    t[k] = (struct opt)OPT_END();
+    return t;
+}
+
+static int not_taken(const struct opt_verb *v, const struct opt *o)
+{
+    return opt_usage_error(NULL, "'%s' does not take --%s", v->name,
+                           o->long_name);
+}
+
+/* Checks the options in @words[0..@n) (parsed already) against @v. */
+static int check_taken(const struct opt *opts, const struct opt_verb *v,
+                       char **words, int n)
+{
+    for (int i = 0; i < n; i++) {
+        const char *w = words[i];
+        const struct opt *o;
+
+        if (w[0] != '-' || !w[1])
+            continue;
+        if (w[1] == '-') {
+            size_t len = strcspn(w + 2, "=");
+
+            if (!(o = find_long(opts, w + 2, len)))
+                continue; /* --help, --list-options */
+            if (!verb_takes(v, o))
+                return not_taken(v, o);
+            i += o->argh && !w[2 + len];
+            continue;
+        }
+        for (const char *p = w + 1; *p && (o = find(opts, (unsigned char)*p));
+             p++) {
+            if (!verb_takes(v, o))
+                return not_taken(v, o);
+            if (o->argh) {
+                i += !p[1];
+                break;
+            }
+        }
+    }
+    return 0;
+}
+
+static int find_verb(const struct opt_verb *verbs, size_t nverbs,
+                     const char *name)
+{
+    for (size_t i = 0; i < nverbs; i++)
+        if (strcmp(verbs[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* Pass 1: the options before the subcommand, with every subcommand's
+ * rows. Returns the arguments left, or -1. */
+static int parse_before(int argc, char **argv, const struct opt *opts,
+                        const struct opt_verb *verbs, size_t nverbs)
+{
+    const char **usage = calloc(nverbs + 1, sizeof(*usage));
+    int left;
+
+    if (!usage)
+        abort();
+    for (size_t i = 0; i < nverbs; i++)
+        usage[i] = verbs[i].usage;
+    left = opt_parse(argc, argv, opts, usage);
+    free(usage);
+    return left;
+}
+
+int opt_parse_verbs(int argc, char **argv, const struct opt *opts,
+                    const struct opt_verb *verbs, size_t nverbs, int dflt,
+                    int *verb)
+{
+    static char prog[128];
+    const char *usage[2] = { NULL, NULL };
+    char **words;
+    struct opt *t;
+    int left, v, rc;
+
+    if (argc == 2 && strcmp(argv[1], "--list-commands") == 0) {
+        for (size_t i = 0; i < nverbs; i++)
+            printf("%s\n", verbs[i].name);
+        exit(flush_stdout());
+    }
+    if (!(words = calloc((size_t)argc + 1, sizeof(*words))))
+        abort();
+    memcpy(words, argv, (size_t)argc * sizeof(*words));
+    if ((left = parse_before(argc, argv, opts, verbs, nverbs)) < 0) {
+        free(words);
+        return -1;
+    }
+    if ((v = left > 0 ? find_verb(verbs, nverbs, argv[0]) : -1) < 0) {
+        if (left > 0)
+            opt_usage_error(NULL, "unknown subcommand '%s'", argv[0]);
+        else if (dflt < 0)
+            opt_usage_error(NULL, "expected a subcommand");
+        if (left > 0 || dflt < 0) {
+            free(words);
+            return -1;
+        }
+        v = dflt;
+    }
+    *verb = v;
+    snprintf(prog, sizeof(prog), "%s %s", err_prog(), verbs[v].name);
+    err_set_prog(prog);
+    rc = check_taken(opts, &verbs[v], words + 1, argc - 1 - left);
+    free(words);
+    if (rc != 0)
+        return -1;
+    if (left == 0)
+        return 0; /* the default subcommand, with no arguments */
+    usage[0] = verbs[v].usage;
+    t = verb_table(opts, &verbs[v]);
+    left = opt_parse(left, argv, t, usage);
+    free(t);
+    return left;
+}

@@ -17,12 +17,15 @@ enum opt_type {
     OPT_T_LIST,    /* struct opt_list *: every argument, in order */
 };
 
-/* The arguments of a repeatable option (--field a=1 --field b=2); the
- * strings are borrowed from argv, the array is freed with opt_list_free(). */
+/* The arguments of a repeatable option (--group a --group b); the strings
+ * are borrowed from argv, the array is freed with opt_list_free(). */
 struct opt_list {
     const char **v;
     size_t n;
 };
+
+/* Frees @l's array (not the strings, which belong to argv). */
+void opt_list_free(struct opt_list *l);
 
 #define OPT_F_COMMON 1u /* listed under "Common options" in --help */
 #define OPT_F_HIDDEN 2u /* not listed in --help */
@@ -94,8 +97,28 @@ int opt_parse(int argc, char **argv, const struct opt *opts,
 int opt_parse_mixed(int argc, char **argv, const struct opt *opts,
                     const char *const *usage);
 
-/* Frees @l's array (not the strings, which belong to argv). */
-void opt_list_free(struct opt_list *l);
+/* A subcommand of a command that has them ("stanza roster add"). */
+struct opt_verb {
+    const char *name;
+    const char *usage;          /* its synopsis line */
+    const char *const *options; /* the long names of its own options
+                                   (NULL-terminated; NULL: none) */
+};
+
+/*
+ * Parses "CMD [options] [VERB] [options] ARGS" against @opts, the rows
+ * of every subcommand and the common ones (OPT_F_COMMON, taken by all).
+ * Options may come before the subcommand and after it; those before it
+ * must be ones it takes. Without a subcommand name first, the subcommand
+ * is verbs[@dflt] (-1: that is a usage error). Sets *@verb, and the
+ * program name for messages to "PROG VERB". "CMD --list-commands"
+ * prints the names and exits 0; --help and --list-options after VERB
+ * are VERB's. Returns the arguments left (moved to argv[0..]), or -1
+ * after printing an error.
+ */
+int opt_parse_verbs(int argc, char **argv, const struct opt *opts,
+                    const struct opt_verb *verbs, size_t nverbs, int dflt,
+                    int *verb);
 
 /* Prints the usage lines and options to stdout. */
 void opt_help(const struct opt *opts, const char *const *usage);

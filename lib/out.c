@@ -96,6 +96,24 @@ void out_str(struct out *o, const char *key, const char *fmt, const char *v)
     }
 }
 
+void out_col(struct out *o, const char *key, const char *v, size_t width)
+{
+    size_t w;
+
+    if (o->mode == OUT_JSON && key) {
+        out_str(o, key, NULL, v);
+        return;
+    }
+    if (!text(o))
+        return;
+    v = v ? v : "-";
+    text_put_safe(o->f, v, false);
+    if (!width)
+        return;
+    for (w = text_width(v); w < width + 2; w++)
+        fputc(' ', o->f);
+}
+
 void out_int(struct out *o, const char *key, const char *fmt, long long v)
 {
     if (o->mode == OUT_JSON)

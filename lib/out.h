@@ -39,6 +39,14 @@ void out_int(struct out *o, const char *key, const char *fmt, long long v);
 void out_bool(struct out *o, const char *key, const char *fmt, bool v);
 void out_double(struct out *o, const char *key, const char *fmt, double v);
 
+/*
+ * A cell of a text table. JSON: as out_str(), but a NULL @key writes
+ * nothing (a text-only cell). Text: @v ("-" if NULL), made safe, then
+ * padded with spaces to @width columns and two more; @width 0 (the last
+ * column) adds nothing.
+ */
+void out_col(struct out *o, const char *key, const char *v, size_t width);
+
 /* XML mode only: prints @st on one line. */
 void out_stanza(struct out *o, xmpp_stanza_t *st);
 

@@ -38,6 +38,17 @@ void outbox_add(struct outbox *ob, xmpp_stanza_t *st)
         abort();
 }
 
+void outbox_print_bounce(struct out *o, const struct ob_item *it)
+{
+    if (it->state != OB_BOUNCED)
+        return;
+    out_obj_begin(o, "error");
+    out_str(o, "type", NULL, it->err_type);
+    out_str(o, "condition", NULL, it->err_cond);
+    out_str(o, "text", NULL, it->err_text);
+    out_obj_end(o);
+}
+
 size_t outbox_count(const struct outbox *ob, enum ob_state state)
 {
     size_t n = 0;
@@ -170,6 +181,8 @@ static void fill(struct outbox *ob)
     if (ob->handlers_gen != s->gen) {
         xmpp_handler_add(s->conn, bounce_cb, NULL, "message", "error", ob);
         ob->handlers_gen = s->gen;
+        if (ob->on_connection)
+            ob->on_connection(s, ob->arg);
     }
     while (ob->npings < ob->max_pings && write_window(ob))
         ;

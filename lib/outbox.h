@@ -45,8 +45,12 @@ struct outbox {
     struct session *s;
     struct ob_item *items;
     size_t n, cap;
-    long bounce_wait_ms;   /* how long to wait for late bounces */
-    bool keep_stanzas;     /* do not release confirmed stanzas */
+    long bounce_wait_ms; /* how long to wait for late bounces */
+    bool keep_stanzas;   /* do not release confirmed stanzas */
+    /* if set, called on each new connection before anything is written
+     * on it (to add handlers: those of an old connection are gone) */
+    void (*on_connection)(struct session *s, void *arg);
+    void *arg;
     unsigned handlers_gen; /* connection our handlers are on */
     struct ob_ping pings[OB_PINGS];
     size_t npings;     /* in flight, oldest first */
@@ -71,6 +75,10 @@ void outbox_add(struct outbox *ob, xmpp_stanza_t *st);
  * the code of the failure (printed).
  */
 int outbox_deliver(struct outbox *ob);
+
+/* Prints @it's bounce, if it bounced, as the member "error": in JSON
+ * {type, condition, text}. */
+void outbox_print_bounce(struct out *o, const struct ob_item *it);
 
 /* Counts items in @state. */
 size_t outbox_count(const struct outbox *ob, enum ob_state state);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pubsub.h"
 #include "stanza.h"
 
 /* libstrophe 0.12's parser drops attribute prefixes: xml:lang arrives as
@@ -79,7 +80,8 @@ static bool known(xmpp_stanza_t *st, xmpp_stanza_t *c)
     if (!strcmp(ns, NS_CHATSTATES))
         return xmpp_stanza_get_child_by_ns(st, NS_CHATSTATES) == c;
     if (!strcmp(ns, NS_PUBSUB_EVENT) && !strcmp(name, "event"))
-        return xmpp_stanza_get_child_by_ns(st, NS_PUBSUB_EVENT) == c;
+        return xmpp_stanza_get_child_by_ns(st, NS_PUBSUB_EVENT) == c &&
+               pubsub_event_known(c);
     return false;
 }
 
@@ -119,41 +121,6 @@ static void print_xml(struct out *o, const char *key, xmpp_stanza_t *st)
 
     out_str(o, key, NULL, xml);
     free(xml);
-}
-
-static void print_event(struct out *o, xmpp_stanza_t *st)
-{
-    xmpp_stanza_t *ev = xmpp_stanza_get_child_by_ns(st, NS_PUBSUB_EVENT);
-    xmpp_stanza_t *items =
-        ev ? xmpp_stanza_get_child_by_name(ev, "items") : NULL;
-
-    if (!items)
-        return;
-    out_obj_begin(o, "event");
-    out_str(o, "node", " event %s", xmpp_stanza_get_attribute(items, "node"));
-    out_list_begin(o, "items");
-    for (xmpp_stanza_t *i = xmpp_stanza_get_children(items); i;
-         i = xmpp_stanza_get_next(i)) {
-        const char *name = xmpp_stanza_get_name(i);
-        xmpp_stanza_t *payload;
-
-        if (!name || (strcmp(name, "item") && strcmp(name, "retract")))
-            continue;
-        out_obj_begin(o, NULL);
-        out_str(o, "id", " item %s", xmpp_stanza_get_attribute(i, "id"));
-        out_str(o, "publisher", NULL,
-                xmpp_stanza_get_attribute(i, "publisher"));
-        if (!strcmp(name, "retract"))
-            out_bool(o, "retract", " retracted", true);
-        payload = xmpp_stanza_get_children(i);
-        while (payload && !xmpp_stanza_is_tag(payload))
-            payload = xmpp_stanza_get_next(payload);
-        if (payload)
-            print_xml(o, "xml", payload);
-        out_obj_end(o);
-    }
-    out_list_end(o);
-    out_obj_end(o);
 }
 
 static void print_payloads(struct out *o, xmpp_stanza_t *st)
@@ -237,7 +204,7 @@ void record_print_dir(struct out *o, xmpp_stanza_t *st, const char *dir)
     print_priority(o, st);
     out_str(o, "chat_state", " <%s>", chat_state(st));
     record_print_error(o, "error", st);
-    print_event(o, st);
+    pubsub_print_event(o, xmpp_stanza_get_child_by_ns(st, NS_PUBSUB_EVENT));
     print_payloads(o, st);
     out_obj_end(o);
 }

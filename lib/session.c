@@ -149,17 +149,22 @@ void session_new_id(struct session *s, char *buf, size_t len)
     snprintf(buf, len, "stz%s-%lu", s->id_prefix, ++s->id_seq);
 }
 
+bool session_own_id(const struct session *s, const char *id)
+{
+    size_t n = strlen(s->id_prefix);
+
+    return id && !strncmp(id, "stz", 3) && !strncmp(id + 3, s->id_prefix, n) &&
+           id[3 + n] == '-';
+}
+
 bool session_own_reply(const struct session *s, xmpp_stanza_t *st)
 {
     const char *name = xmpp_stanza_get_name(st);
     const char *type = xmpp_stanza_get_type(st);
-    const char *id = xmpp_stanza_get_id(st);
-    size_t n = strlen(s->id_prefix);
 
-    return name && type && id && !strcmp(name, "iq") &&
+    return name && type && !strcmp(name, "iq") &&
            (!strcmp(type, "result") || !strcmp(type, "error")) &&
-           !strncmp(id, "stz", 3) && !strncmp(id + 3, s->id_prefix, n) &&
-           id[3 + n] == '-';
+           session_own_id(s, xmpp_stanza_get_id(st));
 }
 
 /* --- libstrophe callbacks ------------------------------------------ */
@@ -205,6 +210,11 @@ static void log_cb(void *ud, xmpp_log_level_t level, const char *area,
         s->auth_failed = true;
     if (starts(msg, "Cannot authenticate"))
         s->no_mechanism = true;
+    /* libstrophe's words when it has a client certificate but no password
+     * and the server offers no EXTERNAL (ejabberd's default: a listener
+     * without tls_verify); it then just closes the stream */
+    if (starts(msg, "Password hasn't been set"))
+        s->no_mechanism = s->no_external = true;
     if (starts(msg, "connection failed, error "))
         s->sock_error = atoi(msg + 25);
     if (starts(msg, "parse error"))
@@ -414,7 +424,11 @@ static void classify(struct session *s, int error, xmpp_stream_error_t *se,
     else if (s->no_mechanism)
         why(s, RC_NOPERM, "%s offers no way to log in that stanza can use%s",
             host,
-            s->acct.no_tls ? " — it may require TLS (drop --no-tls)" : "");
+            s->acct.no_tls ? " — it may require TLS (drop --no-tls)"
+            : s->no_external
+                ? " — it does not offer SASL EXTERNAL for the client "
+                  "certificate; give a password instead"
+                : "");
     else if (se) {
         s->stream_error = stream_condition(se);
         why(s, RC_PROTOCOL, "stream error from %s: %s%s%s", host,
@@ -587,7 +601,7 @@ static void configure(struct session *s)
 
 static void reset_clues(struct session *s)
 {
-    s->auth_failed = s->no_mechanism = false;
+    s->auth_failed = s->no_mechanism = s->no_external = false;
     s->tls_failed = s->tls_missing = false;
     s->sock_error = 0;
     s->stream_error = NULL;
@@ -661,6 +675,17 @@ int session_connect(struct session *s)
             "is the server up? (--timeout)",
             server_name(s), (double)s->opt.timeout_ms / 1000.0);
     return s->rc = rc;
+}
+
+int session_open(struct session *s, bool streaming)
+{
+    int rc;
+
+    if ((rc = session_start(s, streaming)) != RC_OK)
+        return rc;
+    if ((rc = session_connect(s)) != RC_OK)
+        return session_report(s);
+    return RC_OK;
 }
 
 /* libstrophe answers malformed XML with a stream error but keeps waiting
@@ -762,20 +787,6 @@ void session_sleep(struct session *s, long long ms)
     }
 }
 
-#define RECONNECT_FIRST_MS 500
-#define RECONNECT_MAX_MS   60000
-
-/* @ms give or take a quarter, so that clients cut off together do not
- * come back together. */
-static long long jitter(long long ms)
-{
-    unsigned r = 0;
-
-    if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r))
-        r = (unsigned)session_now_us();
-    return ms * 3 / 4 + (long long)(r % (unsigned)(ms / 2 + 1));
-}
-
 bool session_retryable(const struct session *s)
 {
     return s->rc == RC_TEMPFAIL || s->rc == RC_UNAVAILABLE ||
@@ -783,36 +794,6 @@ bool session_retryable(const struct session *s)
             (!strcmp(s->stream_error, "system-shutdown") ||
              !strcmp(s->stream_error, "connection-timeout") ||
              !strcmp(s->stream_error, "reset")));
-}
-
-int session_reconnect(struct session *s, const struct reconnect *r)
-{
-    long long backoff = RECONNECT_FIRST_MS, lost = session_now(), delay;
-    int rc;
-
-    if (!session_retryable(s))
-        return session_report(s);
-    for (;;) {
-        delay = jitter(backoff);
-        warn("%s; reconnecting in %.1f s", s->why, (double)delay / 1000.0);
-        if (r->end && session_now() + delay > r->end)
-            delay = r->end - session_now();
-        session_sleep(s, delay > 0 ? delay : 0);
-        if (r->tick)
-            r->tick(r->arg);
-        if (got_signal)
-            return session_report(s);
-        if (r->end && session_now() >= r->end)
-            return RC_UNTIL_PASSED;
-        s->deadline = session_now() + s->opt.timeout_ms;
-        if ((rc = session_connect(s)) == RC_OK &&
-            ((rc = r->online(r->arg, lost)) == RC_OK || rc == RC_UNTIL_PASSED))
-            return rc;
-        if (got_signal || !session_retryable(s))
-            return session_report(s);
-        backoff =
-            backoff * 2 > RECONNECT_MAX_MS ? RECONNECT_MAX_MS : backoff * 2;
-    }
 }
 
 int session_report(struct session *s)

@@ -46,6 +46,7 @@ struct session {
     unsigned long id_seq;
     /* clues about a failure, gathered from libstrophe's callbacks */
     bool auth_failed, no_mechanism, tls_failed, tls_missing;
+    bool no_external; /* a client certificate, no password, no EXTERNAL */
     const char *stream_error; /* its condition, after a stream error */
     int sock_error;           /* errno of a failed connect() */
     bool pin_checked;         /* --pin compared with the leaf */
@@ -68,6 +69,9 @@ int session_start(struct session *s, bool streaming);
  * resource binding. Returns RC_OK once online, or an exit code.
  */
 int session_connect(struct session *s);
+
+/* session_start() then session_connect(); a failure is printed. */
+int session_open(struct session *s, bool streaming);
 
 /*
  * Runs the event loop until @done(@arg) is true (RC_OK), the deadline
@@ -118,28 +122,6 @@ void session_iq_forget(struct session_req *r);
  */
 bool session_retryable(const struct session *s);
 
-#define RC_UNTIL_PASSED (-1) /* session_reconnect(): the end came first */
-
-struct reconnect {
-    long long end; /* stop trying at this time (monotonic ms); 0: never */
-    /* called while waiting between attempts; may be NULL */
-    void (*tick)(void *arg);
-    /* called once online again: handlers, presence, catching up.
-     * Returns RC_OK, RC_UNTIL_PASSED, or the code of a connection lost
-     * again (then the next attempt follows). */
-    int (*online)(void *arg, long long lost_ms);
-    void *arg;
-};
-
-/*
- * After the connection was lost (s->why says how): says so on stderr,
- * then connects again after 0.5 s, 1 s, 2 s ... (at most 60 s, each
- * give or take a quarter) until online() is content. Returns RC_OK,
- * RC_UNTIL_PASSED, or the exit code of a failure that waiting cannot
- * fix (authentication, certificate) or of a signal, after saying why.
- */
-int session_reconnect(struct session *s, const struct reconnect *r);
-
 /* Sleeps @ms (between reconnects), keeping libstrophe's timers going;
  * a signal ends it early. */
 void session_sleep(struct session *s, long long ms);
@@ -160,6 +142,9 @@ void session_random_id(char *buf, size_t len);
 
 /* Writes a new unique stanza id to @buf. */
 void session_new_id(struct session *s, char *buf, size_t len);
+
+/* True if @id is one session_new_id() made. */
+bool session_own_id(const struct session *s, const char *id);
 
 /* True if @st is an iq result or error answering an id we made: the
  * answer to a request of ours (keepalive, archive query), not news. */

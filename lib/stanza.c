@@ -47,6 +47,16 @@ xmpp_stanza_t *stanza_message(xmpp_ctx_t *ctx, const char *to, const char *type,
     return m;
 }
 
+xmpp_stanza_t *stanza_iq_answer(xmpp_stanza_t *st, const char *type)
+{
+    xmpp_stanza_t *r =
+        xmpp_iq_new(xmpp_stanza_get_context(st), type, xmpp_stanza_get_id(st));
+
+    if (xmpp_stanza_get_from(st))
+        xmpp_stanza_set_to(r, xmpp_stanza_get_from(st));
+    return r;
+}
+
 xmpp_stanza_t *stanza_ping(xmpp_ctx_t *ctx, const char *to, const char *id)
 {
     xmpp_stanza_t *iq = xmpp_iq_new(ctx, "get", id);

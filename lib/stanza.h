@@ -27,6 +27,13 @@ void stanza_add_text(xmpp_stanza_t *parent, const char *name, const char *text);
 xmpp_stanza_t *stanza_add(xmpp_stanza_t *parent, const char *name,
                           const char *ns);
 
+/*
+ * Returns a new iq of @type ("result", "error") answering the iq @st:
+ * its id, addressed to its sender. libstrophe 0.12's xmpp_stanza_reply()
+ * fails on a stanza without 'from' (one from our own server or account).
+ */
+xmpp_stanza_t *stanza_iq_answer(xmpp_stanza_t *st, const char *type);
+
 /* Returns a new XEP-0199 ping iq to @to (NULL: our server). */
 xmpp_stanza_t *stanza_ping(xmpp_ctx_t *ctx, const char *to, const char *id);
 

@@ -93,6 +93,20 @@ void text_put_safe(FILE *f, const char *s, bool keep_nl)
     }
 }
 
+size_t text_width(const char *s)
+{
+    size_t n = strlen(s), i = 0, w = 0;
+    uint32_t c;
+
+    while (i < n) {
+        size_t len = utf8_decode(s + i, n - i, &c);
+
+        i += len ? len : 1;
+        w++;
+    }
+    return w;
+}
+
 int text_check_input(const char *what, size_t index, const char *s, size_t max)
 {
     size_t len = strlen(s), off;

@@ -38,6 +38,10 @@ int text_check_input(const char *what, size_t index, const char *s, size_t max);
  */
 void text_put_safe(FILE *f, const char *s, bool keep_nl);
 
+/* Columns @s takes once written by text_put_safe(): one per character
+ * (wide and combining characters are not told apart). */
+size_t text_width(const char *s);
+
 /* Writes @s (@n bytes, or up to its NUL if @n < 0) escaped for XML text
  * (& < >) or, with @attr, for an attribute value in double quotes. */
 void text_put_xml(FILE *f, const char *s, int n, bool attr);

@@ -19,6 +19,7 @@ struct parse {
     int depth;
     long start; /* byte offset of the current top-level element */
     const char *why;
+    bool any; /* xmlin_element(): one element of any name */
     char name[16];
     size_t nranges;
     struct {
@@ -48,7 +49,11 @@ static void XMLCALL on_start(void *ud, const XML_Char *name,
     }
     if (ps->depth != 2)
         return;
-    if (strcmp(name, "message") && strcmp(name, "presence") &&
+    if (ps->any && ps->nranges) {
+        stop(ps, "more than one element");
+        return;
+    }
+    if (!ps->any && strcmp(name, "message") && strcmp(name, "presence") &&
         strcmp(name, "iq")) {
         stop(ps, "a stanza must be <message/>, <presence/> or <iq/>");
         return;
@@ -66,7 +71,7 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
         return;
     end = XML_GetCurrentByteIndex(ps->p) + XML_GetCurrentByteCount(ps->p);
     if (end - ps->start > XMLIN_MAX_BYTES) {
-        stop(ps, "stanza over 256 KiB");
+        stop(ps, ps->any ? "element over 256 KiB" : "stanza over 256 KiB");
         return;
     }
     ps->ranges = realloc(ps->ranges, (ps->nranges + 1) * sizeof(*ps->ranges));
@@ -83,7 +88,8 @@ static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
     if (ps->depth == 1) /* between stanzas: only whitespace */
         for (int i = 0; i < len; i++)
             if (!strchr(" \t\r\n", s[i])) {
-                stop(ps, "text outside of a stanza");
+                stop(ps, ps->any ? "text outside of the element"
+                                 : "text outside of a stanza");
                 return;
             }
 }
@@ -220,10 +226,11 @@ enum xmlin_status xmlin_status(const char *text, size_t len, long line,
     return st;
 }
 
-int xmlin_parse(xmpp_ctx_t *ctx, const char *text, size_t len,
-                struct xmlin *out, char *err, size_t errlen)
+/* Parses @text into @out: stanzas, or with @any one element. */
+static int parse_all(xmpp_ctx_t *ctx, const char *text, size_t len, bool any,
+                     struct xmlin *out, char *err, size_t errlen)
 {
-    struct parse ps = { 0 };
+    struct parse ps = { .any = any };
     long base = (long)strlen(WRAP_OPEN);
     int rc;
 
@@ -238,7 +245,8 @@ int xmlin_parse(xmpp_ctx_t *ctx, const char *text, size_t len,
     rc = parse(&ps, text, len, err, errlen);
     XML_ParserFree(ps.p);
     if (rc == 0 && ps.nranges == 0) {
-        snprintf(err, errlen, "no stanza in the input");
+        snprintf(err, errlen,
+                 any ? "no element in the input" : "no stanza in the input");
         rc = -1;
     }
     for (size_t i = 0; rc == 0 && i < ps.nranges; i++) {
@@ -249,7 +257,8 @@ int xmlin_parse(xmpp_ctx_t *ctx, const char *text, size_t len,
 
         free(one);
         if (!st) {
-            snprintf(err, errlen, "stanza %zu could not be parsed", i + 1);
+            snprintf(err, errlen, "%s %zu could not be parsed",
+                     any ? "element" : "stanza", i + 1);
             rc = -1;
             break;
         }
@@ -262,6 +271,25 @@ int xmlin_parse(xmpp_ctx_t *ctx, const char *text, size_t len,
     if (rc != 0)
         xmlin_free(out);
     return rc;
+}
+
+int xmlin_parse(xmpp_ctx_t *ctx, const char *text, size_t len,
+                struct xmlin *out, char *err, size_t errlen)
+{
+    return parse_all(ctx, text, len, false, out, err, errlen);
+}
+
+int xmlin_element(xmpp_ctx_t *ctx, const char *text, size_t len,
+                  xmpp_stanza_t **out, char *err, size_t errlen)
+{
+    struct xmlin in;
+
+    *out = NULL;
+    if (parse_all(ctx, text, len, true, &in, err, errlen) != 0)
+        return -1;
+    *out = xmpp_stanza_clone(in.st[0]);
+    xmlin_free(&in);
+    return 0;
 }
 
 void xmlin_free(struct xmlin *in)

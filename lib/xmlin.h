@@ -3,8 +3,9 @@
  * Input is parsed inside a wrapper element, so a DOCTYPE (and with it any
  * entity declaration) is a syntax error and only the predefined entities
  * exist: no DTD is loaded, no entity expanded, nothing fetched. Each
- * top-level element must be a message, presence or iq, within the size
- * and depth limits. Parsed with expat, which libstrophe already loads.
+ * top-level element must be a message, presence or iq (or, for a payload,
+ * the one element of any name), within the size and depth limits. Parsed with
+ * expat, which libstrophe already loads.
  */
 #ifndef STANZA_LIB_XMLIN_H
 #define STANZA_LIB_XMLIN_H
@@ -27,6 +28,14 @@ struct xmlin {
  */
 int xmlin_parse(xmpp_ctx_t *ctx, const char *text, size_t len,
                 struct xmlin *out, char *err, size_t errlen);
+
+/*
+ * The same checks for a payload (a pubsub item, say): @text must be
+ * exactly one element, of any name. Returns 0 with *@out a new stanza the
+ * caller releases, or -1 after writing what is wrong to @err.
+ */
+int xmlin_element(xmpp_ctx_t *ctx, const char *text, size_t len,
+                  xmpp_stanza_t **out, char *err, size_t errlen);
 
 void xmlin_free(struct xmlin *in);
 

@@ -299,6 +299,84 @@ complete -C '$1'" | cut -f1
     expect jabber:iq:version
 }
 
+@test "bash: stanza roster <TAB> offers the subcommands, then each one's options" {
+    complete_words stanza roster ''
+    expect $(stanza roster --list-commands)
+    complete_words stanza roster a
+    expect add approve
+    complete_words stanza roster --json -a work un
+    expect unsubscribe
+    complete_words stanza roster add --na
+    expect --name
+    complete_words stanza roster list --pre
+    expect --presence
+    # add does not take --presence; nothing after the JID
+    complete_words stanza roster add --pre
+    expect
+    complete_words stanza roster add --name Bob bob@example.org --gr
+    expect
+    complete_words stanza-roster im
+    expect import
+    complete_words stanza-roster subscribe --mes
+    expect --message
+}
+
+@test "zsh, fish: stanza roster offers the subcommands and their options" {
+    if command -v zsh >/dev/null; then
+        run -0 zsh_complete stanza roster a
+        [ "$output" = $'add\napprove' ]
+        run -0 zsh_complete stanza roster --json add --gr
+        [ "$output" = --group ]
+    fi
+    if command -v fish >/dev/null; then
+        run -0 fish_complete 'stanza roster a'
+        [ "$output" = $'add\napprove' ]
+        run -0 fish_complete 'stanza roster add --gr'
+        [ "$output" = --group ]
+    fi
+}
+
+@test "bash, zsh, fish: stanza presence set --show <TAB> offers the shows" {
+    complete_words stanza presence ''
+    expect set get
+    complete_words stanza presence set --show ''
+    expect available away chat dnd xa
+    complete_words stanza presence --json get --w
+    expect --wait
+    if command -v zsh >/dev/null; then
+        run -0 zsh_complete stanza presence set --show d
+        [ "$output" = dnd ]
+    fi
+    if command -v fish >/dev/null; then
+        run -0 fish_complete 'stanza presence set --show d'
+        [ "$output" = dnd ]
+    fi
+}
+
+@test "bash, zsh, fish: stanza send --chat-state <TAB> offers the states" {
+    complete_words stanza send --chat-state ''
+    expect active composing paused inactive gone
+    complete_words stanza send --rec
+    expect --receipt
+    if command -v zsh >/dev/null; then
+        run -0 zsh_complete stanza send --chat-state p
+        [ "$output" = paused ]
+    fi
+    if command -v fish >/dev/null; then
+        run -0 fish_complete 'stanza send --chat-state p'
+        [ "$output" = paused ]
+    fi
+}
+
+@test "bash: stanza bl<TAB> offers block; block --l<TAB> offers --list" {
+    complete_words stanza bl
+    expect block
+    complete_words stanza block --l
+    expect --list
+    complete_words stanza unblock --a
+    expect --all --account
+}
+
 @test "bash: stanza disco <TAB> offers the verbs; options also after arguments" {
     complete_words stanza disco ''
     expect info items tree find
@@ -368,4 +446,68 @@ complete -C '$1'" | cut -f1
     [ "$output" = $'list\nrun' ]
     run -0 fish_complete 'stanza command run example.org http://jabber.org/protocol/admin#announ'
     [ "$output" = http://jabber.org/protocol/admin#announce ]
+}
+
+@test "bash: stanza muc <TAB> offers the verbs; roles, affiliations and lists after them" {
+    complete_words stanza muc ''
+    expect say pm tail history occupants topic nick kick ban role affiliation list invite \
+        create config destroy list-rooms
+    complete_words stanza muc k
+    expect kick
+    complete_words stanza muc role r@conference.example.org bob ''
+    expect none visitor participant moderator
+    complete_words stanza muc affiliation r@conference.example.org bob@example.org o
+    expect owner outcast
+    complete_words stanza muc list r@conference.example.org ''
+    expect owner admin member outcast
+    complete_words stanza muc tail r@conference.example.org --no-rec
+    expect --no-reconnect
+    touch "$BATS_TEST_TMPDIR/room.pw"
+    complete_words stanza muc say --room-password-file "$BATS_TEST_TMPDIR/room.p"
+    expect "$BATS_TEST_TMPDIR/room.pw"
+    complete_words stanza send --mu
+    expect --muc
+}
+
+@test "zsh and fish: stanza muc offers verbs and roles" {
+    command -v zsh >/dev/null || skip "zsh is not installed"
+    command -v fish >/dev/null || skip "fish is not installed"
+    run -0 zsh_complete stanza muc ki
+    [ "$output" = kick ]
+    run -0 zsh_complete stanza muc role r@conference.example.org bob v
+    [ "$output" = visitor ]
+    run -0 fish_complete 'stanza muc ki'
+    [ "$output" = kick ]
+    run -0 fish_complete 'stanza muc list r@conference.example.org o'
+    [ "$output" = $'outcast\nowner' ]
+}
+
+@test "bash: stanza pubsub <TAB> offers the verbs; their options also after arguments" {
+    complete_words stanza pubsub ''
+    expect nodes info create config delete purge publish retract items subscribe \
+        unsubscribe subscriptions subscribers affiliations affiliates listen
+    complete_words stanza pubsub sub
+    expect subscribe subscriptions subscribers
+    complete_words stanza pubsub publish builds --json-p
+    expect --json-payload
+    complete_words stanza pubsub --service pubsub.example.org listen builds --ke
+    expect --keep --keepalive
+    touch "$BATS_TEST_TMPDIR/node.json"
+    complete_words stanza pubsub config builds --form "$BATS_TEST_TMPDIR/node.j"
+    expect "$BATS_TEST_TMPDIR/node.json"
+    complete_words stanza-pubsub aff
+    expect affiliations affiliates
+}
+
+@test "zsh and fish: stanza pubsub offers its verbs and options" {
+    command -v zsh >/dev/null || skip "zsh is not installed"
+    command -v fish >/dev/null || skip "fish is not installed"
+    run -0 zsh_complete stanza pubsub aff
+    [ "$output" = $'affiliations\naffiliates' ]
+    run -0 zsh_complete stanza pubsub items builds --ma
+    [ "$output" = --max ]
+    run -0 fish_complete 'stanza pubsub aff'
+    [ "$output" = $'affiliates\naffiliations' ]
+    run -0 fish_complete 'stanza pubsub retract builds --not'
+    [ "$output" = --notify ]
 }

@@ -370,6 +370,21 @@ fake_server() { # MODE: starts tests/server/fakeserver.py, sets $fake_port
     fake_port=$(cat "$BATS_TEST_TMPDIR/fake.port")
 }
 
+@test "send: a client certificate and no EXTERNAL offered is 77, and says why" {
+    # ejabberd offers EXTERNAL only where it verifies certificates (tls_verify)
+    fake_server no-external
+    run -77 --separate-stderr stanza send --direct-tls --ca-file "$BATS_TEST_TMPDIR/impostor.crt" \
+        --server "127.0.0.1:$fake_port" --client-cert "$XMPP_DIR/alice.crt" \
+        --client-key "$XMPP_DIR/alice.key" -j "alice@$XMPP_DOMAIN" "bob@$XMPP_DOMAIN" hi
+    kill "$fake_pid"
+    [ "$stderr" = "stanza send: 127.0.0.1 offers no way to log in that stanza can use — it does not offer SASL EXTERNAL for the client certificate; give a password instead" ]
+    # without TLS there is no EXTERNAL either
+    run -77 --separate-stderr stanza send --no-tls -t 5 --server "127.0.0.1:$XMPP_PORT" \
+        --client-cert "$XMPP_DIR/alice.crt" --client-key "$XMPP_DIR/alice.key" \
+        -j "alice@$XMPP_DOMAIN" "bob@$XMPP_DOMAIN" hi
+    [ "$stderr" = "stanza send: 127.0.0.1 offers no way to log in that stanza can use — it may require TLS (drop --no-tls)" ]
+}
+
 @test "send: a stream error from the server is exit 76, condition and text named" {
     fake_server stream-error
     run -76 --separate-stderr env STANZA_PASSWORD=x stanza send --no-tls \

@@ -38,7 +38,7 @@ console() {
     [[ ${lines[0]} == ">> <iq "*'id="v1"'*'>&#10;  <query xmlns="jabber:iq:version"/>&#10;</iq>' ]]
     [[ ${lines[1]} == ">> <iq "*'id="r1"'*'><query xmlns="jabber:iq:roster"/></iq>' ]]
     # answers in the order the server sent them
-    [[ ${lines[2]} == "<< <iq "*'id="v1"'*'type="result"'*"<name>Prosody</name>"* ]]
+    [[ ${lines[2]} == "<< <iq "*'id="v1"'*'type="result"'*"<name>$SERVER_NAME</name>"* ]]
     [[ ${lines[3]} == "<< <iq "*'id="r1"'*'type="result"'*"jabber:iq:roster"* ]]
 }
 
@@ -85,7 +85,7 @@ console() {
 
 @test "console | : an error answer is exit 1 with the condition; a bounce too" {
     run -1 --separate-stderr console alice --json <<<"<iq type='get' id='e1' to='$XMPP_DOMAIN'><nothing xmlns='urn:example'/></iq>"
-    [ "$stderr" = "stanza console: iq 'e1' answered with an error: service-unavailable (cancel)" ]
+    [ "$stderr" = "stanza console: iq 'e1' answered with an error: service-unavailable (cancel)$UNHANDLED_TEXT" ]
     run -0 jq -r 'select(.dir == "in") | .error.condition' <<<"$output"
     [ "$output" = service-unavailable ]
     run -1 --separate-stderr console alice <<<"<message id='m1' type='chat' to='nobody@$XMPP_DOMAIN'><body>x</body></message>"
@@ -103,7 +103,7 @@ console() {
     [[ ${lines[0]} == ">> <message "*'type="chat"'*'><body>hello from a helper &amp; co</body></message>' ]]
     [[ ${lines[0]} == *" to=\"bob@$XMPP_DOMAIN\""* && ${lines[0]} == *' id="con'* ]]
     [[ ${lines[1]} == ">> <iq "*" to=\"$XMPP_DOMAIN\""*'><query xmlns="jabber:iq:version"/></iq>' ]]
-    [[ $output == *"<name>Prosody</name>"* ]]
+    [[ $output == *"<name>$SERVER_NAME</name>"* ]]
 }
 
 @test "console | : every helper sends the stanza it promises" {
@@ -238,6 +238,29 @@ EOF
     [[ $stderr == *"authentication as 'alice@$XMPP_DOMAIN' failed"* ]]
 }
 
+@test "console: /msg to a bare JID goes to the resource that last wrote (RFC 6121 5.1)" {
+    t=$BATS_TEST_TMPDIR
+    # bob's phone answers every chat message
+    as bob listen --resource phone --kind message --type chat --count 2 \
+        --exec 'echo pong' --reply --trace "$t/bob.trace" >"$t/bob.out" 2>&1 3>&- &
+    track $!
+    wait_for "$t/bob.trace" '^<< <presence'
+    mkfifo "$t/in"
+    console alice --json <"$t/in" >"$t/out" 2>"$t/err" 3>&- &
+    pid=$!
+    track $pid
+    exec 4>"$t/in"
+    printf '%s\n' "/presence" "/msg bob@$XMPP_DOMAIN first" >&4
+    wait_for "$t/out" '"body":"pong"'
+    printf '%s\n' "/msg bob@$XMPP_DOMAIN second" >&4
+    exec 4>&-
+    rc=0
+    wait "$pid" || rc=$?
+    [ "$rc" -eq 0 ]
+    run -0 jq -r 'select(.dir == "out" and .kind == "message") | "\(.to) \(.body)"' "$t/out"
+    [ "$output" = "bob@$XMPP_DOMAIN first"$'\n'"bob@$XMPP_DOMAIN/phone second" ]
+}
+
 # --- on a terminal -------------------------------------------------------
 
 # console_tty USER ARGS...: stanza console as USER in tmux, ready for input
@@ -254,7 +277,7 @@ console_tty() {
     console_tty alice
     tmux_type "/version $XMPP_DOMAIN"
     tmux_keys Enter
-    tmux_wait '<< +<name>Prosody</name>'
+    tmux_wait "<< +<name>$SERVER_NAME</name>"
     run -0 tmux_screen
     [[ $output == *"stanza> /version $XMPP_DOMAIN"* ]]
     grep -Eq "^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} >> <iq [^>]*to=\"$XMPP_DOMAIN\"" <<<"$output"

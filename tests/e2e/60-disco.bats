@@ -6,6 +6,30 @@ load helpers
 NS_PUBSUB=http://jabber.org/protocol/pubsub
 NS_MUC_OWNER=http://jabber.org/protocol/muc#owner
 
+# How each server describes itself (tests/server/README.md): the host's
+# identities in text, the MUC and pubsub services' names, the label of the
+# room name in room info, what a room's name looks like in the room list
+# (ejabberd adds the number of occupants), the text of item-not-found for a
+# node of the host that does not exist, and what a user answers a stranger
+# (ejabberd: subscription-required; Prosody: service-unavailable)
+if server_is ejabberd; then
+    HOST_IDENTITY="pubsub/pep, server/im (ejabberd)"
+    MUC_NAME=Chatrooms PUBSUB_NAME=Publish-Subscribe
+    ROOMNAME_LABEL="Natural-Language Room Name" LOBBY_ITEM="The Lobby (0)"
+    NO_NODE_TEXT="No features available"
+    STRANGER_ERROR="subscription-required (auth): Not subscribed"
+    STRANGER_TREE="subscription-required: Not subscribed"
+    STRANGER_CONDITION=subscription-required
+else
+    HOST_IDENTITY="server/im (Prosody)"
+    MUC_NAME="Prosody Chatrooms" PUBSUB_NAME="Prosody PubSub Service"
+    ROOMNAME_LABEL=Title LOBBY_ITEM="The Lobby"
+    NO_NODE_TEXT="Node does not exist"
+    STRANGER_ERROR="service-unavailable (cancel)"
+    STRANGER_TREE=service-unavailable
+    STRANGER_CONDITION=service-unavailable
+fi
+
 as_admin() {
     local cmd=$1
     shift
@@ -40,7 +64,13 @@ setup() {
 
 @test "disco info: the server's identity, features and extended info" {
     run -0 --separate-stderr as_alice disco info
-    [ "${lines[0]}" = "identity: server/im (Prosody)" ]
+    if server_is ejabberd; then
+        # ejabberd's host is a PEP service too
+        [ "${lines[0]}" = "identity: pubsub/pep" ]
+        [ "${lines[1]}" = "identity: server/im (ejabberd)" ]
+    else
+        [ "${lines[0]}" = "identity: server/im (Prosody)" ]
+    fi
     grep -qx "feature: http://jabber.org/protocol/disco#items" <<<"$output"
     grep -qx "feature: http://jabber.org/protocol/commands" <<<"$output"
     # XEP-0128: the contact addresses (XEP-0157), as a form
@@ -54,7 +84,11 @@ setup() {
 
 @test "disco info --json: identities, features, forms with their fields" {
     run -0 --separate-stderr as_alice disco info --json "$XMPP_DOMAIN"
-    [ "$(jq -c '[.jid, .identities]' <<<"$output")" = "[\"$XMPP_DOMAIN\",[{\"category\":\"server\",\"type\":\"im\",\"name\":\"Prosody\"}]]" ]
+    if server_is ejabberd; then
+        [ "$(jq -c '[.jid, .identities]' <<<"$output")" = "[\"$XMPP_DOMAIN\",[{\"category\":\"pubsub\",\"type\":\"pep\"},{\"category\":\"server\",\"type\":\"im\",\"name\":\"ejabberd\"}]]" ]
+    else
+        [ "$(jq -c '[.jid, .identities]' <<<"$output")" = "[\"$XMPP_DOMAIN\",[{\"category\":\"server\",\"type\":\"im\",\"name\":\"Prosody\"}]]" ]
+    fi
     [ "$(jq '.features | index("urn:xmpp:ping") != null' <<<"$output")" = true ]
     [ "$(jq -r '.forms[0].form_type' <<<"$output")" = http://jabber.org/network/serverinfo ]
     [ "$(jq -c '.forms[0].fields[] | select(.var == "abuse-addresses") | [.type, .values]' <<<"$output")" = "[\"list-multi\",[\"mailto:abuse@$XMPP_DOMAIN\",\"xmpp:abuse@$XMPP_DOMAIN\"]]" ]
@@ -62,28 +96,39 @@ setup() {
 
 @test "disco info: the MUC and pubsub services, a room with its room info" {
     run -0 --separate-stderr as_alice disco info "conference.$XMPP_DOMAIN"
-    [ "${lines[0]}" = "identity: conference/text (Prosody Chatrooms)" ]
+    [ "${lines[0]}" = "identity: conference/text ($MUC_NAME)" ]
     grep -qx "feature: http://jabber.org/protocol/muc" <<<"$output"
     run -0 as_alice disco info --json "pubsub.$XMPP_DOMAIN"
-    [ "$(jq -c '.identities' <<<"$output")" = '[{"category":"pubsub","type":"service","name":"Prosody PubSub Service"}]' ]
+    [ "$(jq -c '.identities' <<<"$output")" = "[{\"category\":\"pubsub\",\"type\":\"service\",\"name\":\"$PUBSUB_NAME\"}]" ]
     run -0 as_alice disco info --json "lobby@conference.$XMPP_DOMAIN"
     [ "$(jq -r '.forms[0].form_type' <<<"$output")" = "http://jabber.org/protocol/muc#roominfo" ]
-    [ "$(jq -c '.forms[0].fields[] | select(.var == "muc#roomconfig_roomname") | [.label, .values]' <<<"$output")" = '["Title",["The Lobby"]]' ]
+    [ "$(jq -c '.forms[0].fields[] | select(.var == "muc#roomconfig_roomname") | [.label, .values]' <<<"$output")" = "[\"$ROOMNAME_LABEL\",[\"The Lobby\"]]" ]
     run -0 as_alice disco info "lobby@conference.$XMPP_DOMAIN"
-    grep -qx "  muc#roomconfig_roomname (text-single): Title = The Lobby" <<<"$output"
+    grep -qx "  muc#roomconfig_roomname (text-single): $ROOMNAME_LABEL = The Lobby" <<<"$output"
 }
 
 @test "disco info: a user (the server answers for the account)" {
     run -0 --separate-stderr as_alice disco info --json "alice@$XMPP_DOMAIN"
-    [ "$(jq -c '[.identities[] | .category + "/" + .type]' <<<"$output")" = '["account/registered","pubsub/pep"]' ]
+    if server_is ejabberd; then
+        [ "$(jq -c '[.identities[] | .category + "/" + .type]' <<<"$output")" = '["pubsub/pep","account/registered"]' ]
+    else
+        [ "$(jq -c '[.identities[] | .category + "/" + .type]' <<<"$output")" = '["account/registered","pubsub/pep"]' ]
+    fi
 }
 
 @test "disco items: a user's PEP nodes, for herself; not for a stranger" {
     run -0 --separate-stderr as_alice disco items "alice@$XMPP_DOMAIN"
-    [ "$output" = "alice@$XMPP_DOMAIN node=stanza:test:notes" ]
+    if server_is ejabberd; then
+        # ejabberd lists the account's online resources too: this session
+        [ "${#lines[@]}" -eq 2 ]
+        [ "${lines[0]}" = "alice@$XMPP_DOMAIN node=stanza:test:notes" ]
+        [[ ${lines[1]} =~ ^alice@$XMPP_DOMAIN/[^\ ]+\ \(alice\)$ ]]
+    else
+        [ "$output" = "alice@$XMPP_DOMAIN node=stanza:test:notes" ]
+    fi
     run -1 --separate-stderr env STANZA_PASSWORD=bob-pw stanza disco items --server "127.0.0.1:$XMPP_PORT" \
         --ca-file "$XMPP_CA" -j "bob@$XMPP_DOMAIN" "alice@$XMPP_DOMAIN"
-    [ "$stderr" = "stanza disco: alice@$XMPP_DOMAIN answered with an error: service-unavailable (cancel)" ]
+    [ "$stderr" = "stanza disco: alice@$XMPP_DOMAIN answered with an error: $STRANGER_ERROR" ]
 }
 
 @test "disco items: the server's three components, text and JSON" {
@@ -103,19 +148,19 @@ pubsub.$XMPP_DOMAIN node=weather" ]
     run -0 as_alice disco items --json "pubsub.$XMPP_DOMAIN"
     [ "$(jq -c '[.items[] | {jid, node}] | sort_by(.node)' <<<"$output")" = "[{\"jid\":\"pubsub.$XMPP_DOMAIN\",\"node\":\"news\"},{\"jid\":\"pubsub.$XMPP_DOMAIN\",\"node\":\"weather\"}]" ]
     run -0 as_alice disco items "conference.$XMPP_DOMAIN"
-    [ "$output" = "lobby@conference.$XMPP_DOMAIN (The Lobby)" ]
+    [ "$output" = "lobby@conference.$XMPP_DOMAIN ($LOBBY_ITEM)" ]
     run -0 as_alice disco items --json "conference.$XMPP_DOMAIN"
-    [ "$(jq -c '.items' <<<"$output")" = "[{\"jid\":\"lobby@conference.$XMPP_DOMAIN\",\"name\":\"The Lobby\"}]" ]
+    [ "$(jq -c '.items' <<<"$output")" = "[{\"jid\":\"lobby@conference.$XMPP_DOMAIN\",\"name\":\"$LOBBY_ITEM\"}]" ]
 }
 
 @test "disco info/items: a node that does not exist is item-not-found, exit 1" {
     run -1 --separate-stderr as_alice disco info "$XMPP_DOMAIN" no-such-node
     [ "$output" = "" ]
-    [ "$stderr" = "stanza disco: $XMPP_DOMAIN node=no-such-node answered with an error: item-not-found (cancel): Node does not exist" ]
+    [ "$stderr" = "stanza disco: $XMPP_DOMAIN node=no-such-node answered with an error: item-not-found (cancel): $NO_NODE_TEXT" ]
     run -1 --separate-stderr as_alice disco items --json "pubsub.$XMPP_DOMAIN" no-such-node
     [ "$(jq -c '[.jid, .node, .error.condition]' <<<"$output")" = "[\"pubsub.$XMPP_DOMAIN\",\"no-such-node\",\"item-not-found\"]" ]
     run -1 --separate-stderr as_alice disco info "nobody@$XMPP_DOMAIN"
-    [ "$stderr" = "stanza disco: nobody@$XMPP_DOMAIN answered with an error: service-unavailable (cancel)" ]
+    [ "$stderr" = "stanza disco: nobody@$XMPP_DOMAIN answered with an error: $STRANGER_ERROR" ]
 }
 
 @test "disco info --xml: the answer stanza itself" {
@@ -146,10 +191,10 @@ pubsub.$XMPP_DOMAIN node=weather" ]
 
 @test "disco tree: the whole server, indented, depth 2 by default" {
     run -0 --separate-stderr as_alice disco tree
-    [ "${lines[0]}" = "$XMPP_DOMAIN: server/im (Prosody)" ]
-    grep -qx "  conference.$XMPP_DOMAIN: conference/text (Prosody Chatrooms)" <<<"$output"
+    [ "${lines[0]}" = "$XMPP_DOMAIN: $HOST_IDENTITY" ]
+    grep -qx "  conference.$XMPP_DOMAIN: conference/text ($MUC_NAME)" <<<"$output"
     grep -qx "    lobby@conference.$XMPP_DOMAIN: conference/text (The Lobby)" <<<"$output"
-    grep -qx "  pubsub.$XMPP_DOMAIN: pubsub/service (Prosody PubSub Service)" <<<"$output"
+    grep -qx "  pubsub.$XMPP_DOMAIN: pubsub/service ($PUBSUB_NAME)" <<<"$output"
     grep -qx "    pubsub.$XMPP_DOMAIN node=news: pubsub/leaf" <<<"$output"
     grep -qx "    pubsub.$XMPP_DOMAIN node=weather: pubsub/leaf" <<<"$output"
     grep -qx "  upload.$XMPP_DOMAIN: store/file (HTTP File Upload)" <<<"$output"
@@ -168,7 +213,11 @@ pubsub.$XMPP_DOMAIN node=weather" ]
     [ "$(jq '[.items[] | has("items")] | any' <<<"$output")" = false ]
     [ "$(jq '.items | length' <<<"$output")" = 3 ]
     run -0 as_alice disco tree --json -d 0
-    [ "$(jq -c '[has("items"), .identities[0].type]' <<<"$output")" = '[false,"im"]' ]
+    if server_is ejabberd; then
+        [ "$(jq -c '[has("items"), [.identities[].type]]' <<<"$output")" = '[false,["pep","im"]]' ]
+    else
+        [ "$(jq -c '[has("items"), .identities[0].type]' <<<"$output")" = '[false,"im"]' ]
+    fi
 }
 
 @test "disco tree: a cycle is walked once; each JID+node is asked once" {
@@ -178,7 +227,7 @@ pubsub.$XMPP_DOMAIN node=weather" ]
     [ "${lines[1]}" = "  $XMPP_DOMAIN node=test:cycle-b: hierarchy/branch (test:cycle-b)" ]
     [ "${lines[2]}" = "    $XMPP_DOMAIN node=test:cycle-a (listed above)" ]
     [ "${lines[3]}" = "    LOCALHOST node=test:cycle-b (listed above)" ]
-    [ "${lines[4]}" = "  $XMPP_DOMAIN: server/im (Prosody)" ]
+    [ "${lines[4]}" = "  $XMPP_DOMAIN: $HOST_IDENTITY" ]
     [ "$(grep -c '^>> .*disco#info" node="test:cycle-a"' "$BATS_TEST_TMPDIR/trace")" = 1 ]
     [ "$(grep -c '^>> .*disco#items" node="test:cycle-b"' "$BATS_TEST_TMPDIR/trace")" = 1 ]
     [ "$(grep -c '>> <iq .*to="'"$XMPP_DOMAIN"'" type="get"><query xmlns="http://jabber.org/protocol/disco#info"/>' "$BATS_TEST_TMPDIR/trace")" = 1 ]
@@ -190,17 +239,20 @@ pubsub.$XMPP_DOMAIN node=weather" ]
     run -0 --separate-stderr as_alice disco tree "$XMPP_DOMAIN" test:mixed
     [ "$output" = "$XMPP_DOMAIN node=test:mixed: hierarchy/branch (test:mixed)
   $XMPP_DOMAIN node=test:leaf-01: hierarchy/leaf
-  $XMPP_DOMAIN node=test:missing error item-not-found: Node does not exist
-  nobody@$XMPP_DOMAIN error service-unavailable" ]
+  $XMPP_DOMAIN node=test:missing error item-not-found: $NO_NODE_TEXT
+  nobody@$XMPP_DOMAIN error $STRANGER_TREE" ]
     [ "$stderr" = "" ]
     run -0 as_alice disco tree --json "$XMPP_DOMAIN" test:mixed
-    [ "$(jq -c '[.items[].error.condition]' <<<"$output")" = '[null,"item-not-found","service-unavailable"]' ]
+    [ "$(jq -c '[.items[].error.condition]' <<<"$output")" = "[null,\"item-not-found\",\"$STRANGER_CONDITION\"]" ]
 }
 
 @test "disco tree: the walk itself failing at the start is exit 1" {
     run -1 --separate-stderr as_alice disco tree "pubsub.$XMPP_DOMAIN" no-such-node
-    [ "$output" = "pubsub.$XMPP_DOMAIN node=no-such-node error item-not-found" ]
-    [ "$stderr" = "stanza disco: pubsub.$XMPP_DOMAIN node=no-such-node answered with an error: item-not-found (cancel)" ]
+    # ejabberd's pubsub says why (": Node not found"), Prosody's does not
+    text=
+    server_is ejabberd && text=": Node not found"
+    [ "$output" = "pubsub.$XMPP_DOMAIN node=no-such-node error item-not-found$text" ]
+    [ "$stderr" = "stanza disco: pubsub.$XMPP_DOMAIN node=no-such-node answered with an error: item-not-found (cancel)$text" ]
 }
 
 @test "disco tree --limit: the rest is listed, not asked; invalid JIDs are not asked" {

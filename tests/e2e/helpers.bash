@@ -14,17 +14,97 @@ export HOME="$BATS_RUN_TMPDIR/home" XDG_CONFIG_HOME="$BATS_RUN_TMPDIR/home/.conf
 mkdir -p "$XDG_CONFIG_HOME"
 unset STANZA_JID STANZA_PASSWORD STANZA_ACCOUNT STANZA_SERVER
 
-# Starts a throwaway Prosody for this file; call from setup_file.
+# The server the suite runs against: STANZA_TEST_SERVER=prosody (default) or
+# ejabberd. server_is NAME is true when it is NAME.
+STANZA_TEST_SERVER=${STANZA_TEST_SERVER:-prosody}
+case $STANZA_TEST_SERVER in
+prosody | ejabberd) ;;
+*)
+    echo "STANZA_TEST_SERVER must be prosody or ejabberd, not '$STANZA_TEST_SERVER'" >&2
+    exit 1
+    ;;
+esac
+export STANZA_TEST_SERVER
+server_is() {
+    [ "$STANZA_TEST_SERVER" = "$1" ]
+}
+
+# What the servers say differently (tests/server/README.md, "Prosody and
+# ejabberd differ"):
+#   SERVER_NAME      the software name in version answers and the host's
+#                    disco identity
+#   UNHANDLED_TEXT   the text after "service-unavailable (cancel)" for an iq
+#                    nobody handles (to a user without such a module), and
+#   UNHANDLED_JSON   that error as stanza's JSON prints it
+# shellcheck disable=SC2034 # used by the .bats files
+if server_is ejabberd; then
+    SERVER_NAME=ejabberd
+    UNHANDLED_TEXT=": No module is handling this query"
+    UNHANDLED_JSON='{"type":"cancel","condition":"service-unavailable","text":"No module is handling this query"}'
+else
+    SERVER_NAME=Prosody
+    UNHANDLED_TEXT=
+    UNHANDLED_JSON='{"type":"cancel","condition":"service-unavailable"}'
+fi
+
+# server_dir DIR: makes DIR ready for a server. ejabberd runs as the
+# ejabberd user, which cannot reach bats's temp dirs (0700): its directory
+# is made in /tmp and DIR links to it (server_dir_remove removes both).
+server_dir() {
+    local d
+    if server_is ejabberd && [ ! -e "$1" ]; then
+        d=$(mktemp -d /tmp/stanza-ejabberd.XXXXXX) || return 1
+        ln -s "$d" "$1"
+    fi
+}
+
+server_dir_remove() {
+    if [ -L "$1" ]; then
+        rm -rf "$(readlink "$1")"
+        rm -f "$1"
+    fi
+}
+
+# Starts a throwaway server for this file in $BATS_FILE_TMPDIR/srv; call from
+# setup_file.
 start_server() {
-    "$SERVER_DIR/prosody-start" "$BATS_FILE_TMPDIR/srv" >&3 2>&1 || return 1
+    local srv=$BATS_FILE_TMPDIR/srv
+    server_dir "$srv" || return 1
+    "$SERVER_DIR/$STANZA_TEST_SERVER-start" "$srv" >&3 2>&1 || return 1
     # shellcheck disable=SC1091
-    source "$BATS_FILE_TMPDIR/srv/env"
+    source "$srv/env"
     export XMPP_DOMAIN XMPP_PORT XMPP_TLS_PORT XMPP_HTTP_PORT XMPP_CA \
         XMPP_OTHER_CA XMPP_PIN XMPP_DIR
 }
 
 stop_server() {
-    "$SERVER_DIR/prosody-stop" "$BATS_FILE_TMPDIR/srv" || true
+    "$SERVER_DIR/$STANZA_TEST_SERVER-stop" "$BATS_FILE_TMPDIR/srv" || true
+    server_dir_remove "$BATS_FILE_TMPDIR/srv"
+}
+
+# extra_server DIR [mam]: a second server of the suite's kind in DIR for
+# this test, without its message archive if "mam" is given; stopped (and DIR
+# removed) after the test.
+extra_server() {
+    local dir=$1 without=
+    server_dir "$dir" || return 1
+    echo "$dir" >>"$BATS_TEST_TMPDIR/servers"
+    if [ "${2:-}" = mam ]; then
+        without=mam
+        server_is ejabberd && without=mod_mam
+    fi
+    PROSODY_WITHOUT=$without EJABBERD_WITHOUT=$without \
+        "$SERVER_DIR/$STANZA_TEST_SERVER-start" "$dir" >/dev/null 2>&1
+}
+
+stop_extra_servers() {
+    local dir
+    [ -f "$BATS_TEST_TMPDIR/servers" ] || return 0
+    while read -r dir; do
+        "$SERVER_DIR/$STANZA_TEST_SERVER-stop" "$dir" || true
+        server_dir_remove "$dir"
+    done <"$BATS_TEST_TMPDIR/servers"
+    rm -f "$BATS_TEST_TMPDIR/servers"
 }
 
 # Background helpers (receivers, proxies, fake servers) are recorded here
@@ -45,6 +125,7 @@ kill_tracked() {
 
 teardown() {
     kill_tracked
+    stop_extra_servers
 }
 
 load_env() {
@@ -101,8 +182,18 @@ recv_out() {
 # proxy_start [PORT]: a proxy to the server (or PORT) that the test steers by
 # writing cut, freeze or pass to $BATS_TEST_TMPDIR/ctl; its port in $proxy_port
 proxy_start() {
-    "$SERVER_DIR/cutproxy.py" --listen-port-file "$BATS_TEST_TMPDIR/proxy.port" \
-        --to "${1:-$XMPP_PORT}" --control "$BATS_TEST_TMPDIR/ctl" 3>&- &
+    _proxy_run --to "${1:-$XMPP_PORT}" --control "$BATS_TEST_TMPDIR/ctl"
+}
+
+# cutproxy_start MS: a proxy to the server that cuts the first connection MS
+# milliseconds after accepting it; its port in $proxy_port
+cutproxy_start() {
+    _proxy_run --to "$XMPP_PORT" --cut-after-ms "$1"
+}
+
+# _proxy_run ARGS...: tests/server/cutproxy.py with ARGS, in the background
+_proxy_run() {
+    "$SERVER_DIR/cutproxy.py" --listen-port-file "$BATS_TEST_TMPDIR/proxy.port" "$@" 3>&- &
     track $!
     for _ in $(seq 1 100); do [ -s "$BATS_TEST_TMPDIR/proxy.port" ] && break; sleep 0.05; done
     proxy_port=$(cat "$BATS_TEST_TMPDIR/proxy.port")
@@ -111,7 +202,8 @@ proxy_start() {
 # wait_for FILE PATTERN: up to 20 s for a line matching PATTERN in FILE
 wait_for() {
     for _ in $(seq 1 400); do grep -q -- "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done
-    echo "timed out waiting for '$2' in $1" >&2
+    echo "timed out waiting for '$2' in $1:" >&2
+    cat "$1" >&2
     return 1
 }
 
@@ -163,4 +255,11 @@ tmux_done() {
     echo "the program in tmux did not end; the screen:" >&2
     tmux_screen >&2
     return 1
+}
+
+# roster_of USER: USER's roster as an independent client (slixmpp) gets it,
+# one JSON array sorted by JID (tests/server/roster.py)
+roster_of() {
+    /usr/bin/python3 "$SERVER_DIR/roster.py" --jid "$1@$XMPP_DOMAIN" \
+        --password "$1-pw" --port "$XMPP_PORT" --ca "$XMPP_CA" 3>&-
 }

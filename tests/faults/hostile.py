@@ -16,6 +16,9 @@ Modes that answer the stream header at once:
                  "GOT N message(s)"); with --tls direct (the default for
                  this mode) or starttls and a self-signed certificate made
                  in the port file's directory, or --cert/--key
+  no-external    offers PLAIN only (no SASL EXTERNAL, as ejabberd without
+                 tls_verify), then waits for the client to go; TLS as for
+                 impostor
 Modes that accept any login, bind, then send their payload (after the
 first stanza the client sends once online):
   malformed      a stanza with mismatched tags
@@ -68,7 +71,7 @@ BEFORE = ['stream-error', 'hostile-error', 'garbage', 'proceed-stall']
 AFTER = ['malformed', 'invalid-utf8', 'truncated', 'huge', 'deep',
          'doctype-bomb', 'external-entity', 'silent', 'swallow',
          'stream-error-online']
-MODES = BEFORE + ['impostor'] + AFTER
+MODES = BEFORE + ['impostor', 'no-external'] + AFTER
 
 
 def stream_error(cond, text=b'going down'):
@@ -206,6 +209,24 @@ def login(c, a, tls):
            b"alice@localhost/x</jid></bind></iq>")
 
 
+def no_external(c, a, tls):
+    """Offers PLAIN only, then waits for the client to go."""
+    if a.tls == 'direct':
+        c.wrap(tls)
+    c.read_until(b'<stream:stream[^>]*>')
+    if a.tls == 'starttls':
+        c.send(HEADER + b"<stream:features><starttls xmlns='" + TLS_NS +
+               b"'><required/></starttls></stream:features>")
+        c.read_until(b'<starttls[^>]*>')
+        c.send(b"<proceed xmlns='" + TLS_NS + b"'/>")
+        c.wrap(tls)
+        c.read_until(b'<stream:stream[^>]*>')
+    c.send(HEADER + b"<stream:features><mechanisms xmlns='" + SASL +
+           b"'><mechanism>PLAIN</mechanism></mechanisms></stream:features>")
+    while c.recv():
+        pass
+
+
 def impostor(c):
     while True:
         data = c.recv()
@@ -237,6 +258,8 @@ def serve(sock, a, tls):
     try:
         if a.mode in BEFORE:
             return before_login(c, a)
+        if a.mode == 'no-external':
+            return no_external(c, a, tls)
         login(c, a, tls)
         if a.mode == 'impostor':
             return impostor(c)
@@ -283,7 +306,7 @@ def main():
     ap.add_argument('--lifetime', type=float, default=300)
     a = ap.parse_args()
     if a.tls is None:
-        a.tls = 'direct' if a.mode == 'impostor' else 'none'
+        a.tls = 'direct' if a.mode in ('impostor', 'no-external') else 'none'
     tls = None
     if a.tls != 'none':
         crt, key = a.cert, a.key

@@ -16,6 +16,12 @@ one JSON line on stdout:
 null when absent; "delay" is the XEP-0203 stamp of an offline/delayed message
 (as sent), else null.
 
+With --extras, messages without a body are printed too ("body" null), and
+each line also has "chat_state" (the XEP-0085 state's name, or null) and
+"receipt_request" (true if it asks for a XEP-0184 receipt). With --receipts,
+every receipt request is answered, as a client that supports XEP-0184 does
+(<received id=.../> to the full JID that sent it).
+
 Exit status: 0 after N messages, 1 on timeout (whatever arrived was printed;
 a note goes to stderr), 2 if it could not connect or log in.
 """
@@ -23,11 +29,16 @@ a note goes to stderr), 2 if it could not connect or log in.
 import argparse
 import json
 import sys
+import xml.etree.ElementTree as ET
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from slixmpp.xmlstream.handler import Callback
+from slixmpp.xmlstream.matcher import MatchXPath
 from xmpptest import TestClient, add_common_args, err, setup_logging
 
 DELAY_NS = "urn:xmpp:delay"
+CHATSTATES_NS = "http://jabber.org/protocol/chatstates"
+RECEIPTS_NS = "urn:xmpp:receipts"
 
 
 class Receiver(TestClient):
@@ -35,7 +46,12 @@ class Receiver(TestClient):
         super().__init__(args)
         self.count = 0
         self.add_event_handler("session_start", self.session_start)
-        self.add_event_handler("message", self.message)
+        if args.extras or args.receipts:
+            # slixmpp's "message" event skips messages without a body
+            self.register_handler(Callback("any message", MatchXPath("{jabber:client}message"),
+                                           self.message))
+        else:
+            self.add_event_handler("message", self.message)
         self.add_event_handler("message_error", self.message_error)
         if args.count <= 0:
             self.add_event_handler("session_start", lambda _: self.finish(0))
@@ -52,7 +68,12 @@ class Receiver(TestClient):
             return
         ns = "{jabber:client}"
         body = xml.find(ns + "body")
-        if body is None:
+        request = xml.find("{%s}request" % RECEIPTS_NS)
+        if request is not None and self.args.receipts and xml.get("id"):
+            ack = self.make_message(mto=xml.get("from"), mtype=mtype)
+            ack.xml.append(ET.Element("{%s}received" % RECEIPTS_NS, id=xml.get("id")))
+            ack.send()
+        if body is None and not self.args.extras:
             return  # chat states, receipts, carbons of nothing...
         subject = xml.find(ns + "subject")
         thread = xml.find(ns + "thread")
@@ -61,11 +82,15 @@ class Receiver(TestClient):
             "from": xml.get("from"),
             "id": xml.get("id"),
             "type": mtype,
-            "body": body.text or "",
+            "body": None if body is None else (body.text or ""),
             "subject": None if subject is None else (subject.text or ""),
             "thread": None if thread is None else (thread.text or ""),
             "delay": None if delay is None else delay.get("stamp"),
         }
+        if self.args.extras:
+            state = [c.tag.split("}")[1] for c in xml if c.tag.startswith("{%s}" % CHATSTATES_NS)]
+            line["chat_state"] = state[0] if state else None
+            line["receipt_request"] = request is not None
         sys.stdout.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
         sys.stdout.flush()
         self.count += 1
@@ -80,6 +105,9 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     add_common_args(p)
     p.add_argument("--count", type=int, required=True, help="exit 0 after this many messages")
+    p.add_argument("--extras", action="store_true",
+                   help="also messages without a body; chat_state, receipt_request")
+    p.add_argument("--receipts", action="store_true", help="answer XEP-0184 receipt requests")
     args = p.parse_args()
     setup_logging(args)
     r = Receiver(args)

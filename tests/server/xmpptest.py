@@ -57,6 +57,11 @@ class TestClient(slixmpp.ClientXMPP):
         if args.cert and not args.password:
             # only offer what we can do: EXTERNAL
             self["feature_mechanisms"].use_mech = "EXTERNAL"
+        elif args.password:
+            # a password login: never EXTERNAL, which ejabberd offers to
+            # every client once its listener verifies certificates (even
+            # one that presented none), nor the -PLUS variants it offers
+            self["feature_mechanisms"].use_mechs = {"SCRAM-SHA-1", "PLAIN"}
         self.finished = self.loop.create_future()
         self.started = False
         self.add_event_handler("failed_auth", self._failed_auth)

@@ -1,8 +1,11 @@
-/* tests/unit/test-jsonin.c - the strict JSON parser for user input */
+/* tests/unit/test-jsonin.c - the strict JSON parser for user input:
+ * grammar, strings, limits, error positions, the positions of values, and
+ * a round trip through the writer */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/json.h"
 #include "lib/jsonin.h"
 #include "tests/unit/tap.h"
 
@@ -54,6 +57,11 @@ static const struct bad_case bad[] = {
     { S("// comment\n1"), "line 1, column 1: invalid value" },
     { S("[1] // no"), "line 1, column 5: unexpected data after the value" },
     { S("\"\\"), "line 1, column 3: invalid escape in a string" },
+    { S("  \n  x"), "line 2, column 3: invalid value" },
+    { S("\"\\u12g4\""), "line 1, column 7: invalid escape in a string" },
+    { S("1e+"), "line 1, column 4: invalid number" },
+    { S("{} {}"), "line 1, column 4: unexpected data after the value" },
+    { S("\xef\xbb\xbf[1,,]"), "line 1, column 4: invalid value" },
 };
 
 static void test_bad(void)
@@ -128,6 +136,69 @@ static void test_containers(void)
     jv_free(v);
 }
 
+/* Where each value starts, for messages about what the document says. */
+static void test_positions(void)
+{
+    char err[128] = "";
+    const char doc[] =
+        "\xef\xbb\xbf{\"s\": \"a\\\"b\\\\c\\/\\n\\u00e9\\ud83d\\ude00\","
+        " \"n\": -12.5e3, \"t\": true, \"f\": false, \"z\": null,"
+        " \"a\": [1, [2, {}], []], \"u\": \"\xc3\xa9\"}";
+    struct jv *v = jsonin_parse(doc, sizeof(doc) - 1, err, sizeof(err));
+    const struct jv *a;
+
+    ok(v && v->type == JV_OBJECT && v->n == 7, "an object of seven members");
+    if (!v) {
+        printf("#   %s\n", err);
+        return;
+    }
+    ok(v->line == 1 && v->col == 1, "the document starts after the BOM");
+    a = jv_get(v, "a");
+    ok(a->kids[0].line == 1 && a->kids[0].col == 94, "positions of values");
+    jv_free(v);
+    v = jsonin_parse(S("[\"\xc3\xa9\xe2\x82\xac\",\n  {\"k\":\n true}]"), NULL,
+                     0);
+    ok(v && v->kids[0].col == 2 && v->kids[1].line == 2 &&
+           v->kids[1].col == 3 && v->kids[1].kids[0].line == 3 &&
+           v->kids[1].kids[0].col == 2,
+       "  lines, and columns in characters");
+    jv_free(v);
+    v = jsonin_parse(S("\xef\xbb\xbf[1,\n\"\xc3\xa9\", x]"), err, sizeof(err));
+    is_str(err, "line 2, column 6: invalid value",
+           "  an error after values, a BOM and UTF-8");
+    jv_free(v);
+}
+
+/* What the writer writes, the reader reads back. */
+static void test_roundtrip(void)
+{
+    const char *text = "tab\t nl\n quote\" bs\\ ctl\x01 del\x7f "
+                       "\xe2\x80\xa8 \xf0\x9f\x98\x80";
+    char *buf = NULL, err[128] = "";
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    struct json j;
+    struct jv *v;
+
+    json_init(&j, f);
+    json_arr_begin(&j, NULL);
+    json_str(&j, NULL, text);
+    json_arr_end(&j);
+    json_free(&j);
+    fclose(f);
+    v = jsonin_parse(buf, len, err, sizeof(err));
+    ok(v && v->n == 1 && !strcmp(v->kids[0].s, text),
+       "writer output reads back to the same text");
+    jv_free(v);
+    free(buf);
+}
+
+static void test_type_names(void)
+{
+    is_str(jv_type_name(JV_BOOL), "a boolean", "jv_type_name: a boolean");
+    is_str(jv_type_name(JV_OBJECT), "an object", "  an object");
+}
+
 static void test_limits(void)
 {
     char err[128];
@@ -151,7 +222,7 @@ static void test_limits(void)
     free(deep);
     v = jsonin_parse("1", JSONIN_MAX_BYTES + 1, err, sizeof(err));
     ok(v == NULL, "input over the size limit is refused");
-    is_str(err, "larger than 1048576 bytes", "  and said so");
+    is_str(err, "larger than 16777216 bytes", "  and said so");
 }
 
 int main(void)
@@ -159,6 +230,9 @@ int main(void)
     test_bad();
     test_scalars();
     test_containers();
+    test_positions();
+    test_roundtrip();
+    test_type_names();
     test_limits();
     return done_testing();
 }

@@ -1,10 +1,11 @@
 /* tests/unit/test-misc.c - account_parse_server, account_normalize_pin,
- * tls_pem_sha256 */
+ * tls_pem_sha256, reconnect_jitter */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/account.h"
+#include "lib/reconnect.h"
 #include "lib/tls.h"
 #include "tests/unit/tap.h"
 
@@ -196,6 +197,29 @@ static void check_pem(void)
        "tls_pem_sha256: bad DER fails");
 }
 
+/* Each wait is the backoff give or take a quarter, and not always the
+ * same (clients cut off together must not come back together). */
+static void check_jitter(void)
+{
+    static const long long backoffs[] = { RECONNECT_FIRST_MS, 1000, 4000,
+                                          RECONNECT_MAX_MS };
+    char name[96];
+
+    for (size_t i = 0; i < sizeof(backoffs) / sizeof(backoffs[0]); i++) {
+        long long ms = backoffs[i], lo = ms, hi = ms, d;
+
+        for (int k = 0; k < 1000; k++) {
+            d = reconnect_jitter(ms);
+            lo = d < lo ? d : lo;
+            hi = d > hi ? d : hi;
+        }
+        snprintf(name, sizeof(name), "jitter %lld ms: within a quarter", ms);
+        ok(lo >= ms * 3 / 4 && hi <= ms * 5 / 4, name);
+        snprintf(name, sizeof(name), "jitter %lld ms: varies", ms);
+        ok(lo < ms && hi > ms, name);
+    }
+}
+
 int main(void)
 {
     for (size_t i = 0; i < sizeof(server_cases) / sizeof(server_cases[0]); i++)
@@ -203,5 +227,6 @@ int main(void)
     for (size_t i = 0; i < sizeof(pin_cases) / sizeof(pin_cases[0]); i++)
         check_pin(&pin_cases[i]);
     check_pem();
+    check_jitter();
     return done_testing();
 }

@@ -81,6 +81,55 @@ static const struct rcase cases[] = {
       "\"items\":[{\"id\":\"i1\",\"xml\":\"<entry xmlns=\\\"e\\\">t</entry>\"},"
       "{\"id\":\"i0\",\"retract\":true}]}}\n",
       "message from pubsub.b event n item i1 item i0 retracted\n" },
+    { "pubsub event: text and JSON payloads on the text line",
+      "<message from='pubsub.b' type='headline'><event xmlns='http://"
+      "jabber.org/protocol/pubsub#event'><items node='n'><item id='t'><text "
+      "xmlns='urn:stanza:text:0'>hi</text></item><item id='j'><json "
+      "xmlns='urn:xmpp:json:0'>[1]</json></item></items></event></message>",
+      "{\"kind\":\"message\",\"type\":\"headline\",\"from\":\"pubsub.b\","
+      "\"event\":{\"node\":\"n\",\"items\":[{\"id\":\"t\",\"xml\":\"<text "
+      "xmlns=\\\"urn:stanza:text:0\\\">hi</text>\",\"text\":\"hi\"},{\"id\":"
+      "\"j\",\"xml\":\"<json xmlns=\\\"urn:xmpp:json:0\\\">[1]</json>\","
+      "\"json\":[1]}]}}\n",
+      "message headline from pubsub.b event n item t: hi item j: [1]\n" },
+    { "pubsub event: purge",
+      "<message from='p'><event xmlns='http://jabber.org/protocol/"
+      "pubsub#event'><purge node='n'/></event></message>",
+      "{\"kind\":\"message\",\"from\":\"p\",\"event\":{\"node\":\"n\","
+      "\"purge\":true}}\n",
+      "message from p event n purged\n" },
+    { "pubsub event: delete with a redirect",
+      "<message from='p'><event xmlns='http://jabber.org/protocol/"
+      "pubsub#event'><delete node='n'><redirect uri='xmpp:p?;node=m'/>"
+      "</delete></event></message>",
+      "{\"kind\":\"message\",\"from\":\"p\",\"event\":{\"node\":\"n\","
+      "\"delete\":true,\"redirect\":\"xmpp:p?;node=m\"}}\n",
+      "message from p event n deleted (redirect xmpp:p?;node=m)\n" },
+    { "pubsub event: configuration with its form",
+      "<message from='p'><event xmlns='http://jabber.org/protocol/"
+      "pubsub#event'><configuration node='n'><x xmlns='jabber:x:data' "
+      "type='result'><field var='pubsub#title'><value>T</value></field></x>"
+      "</configuration></event></message>",
+      "{\"kind\":\"message\",\"from\":\"p\",\"event\":{\"node\":\"n\","
+      "\"configuration\":true,\"form\":{\"type\":\"result\",\"fields\":[{"
+      "\"var\":\"pubsub#title\",\"values\":[\"T\"]}]}}}\n",
+      "message from p event n configured\n" },
+    { "pubsub event: subscription",
+      "<message from='p'><event xmlns='http://jabber.org/protocol/"
+      "pubsub#event'><subscription node='n' jid='a@b' "
+      "subscription='subscribed' subid='s1'/></event></message>",
+      "{\"kind\":\"message\",\"from\":\"p\",\"event\":{\"node\":\"n\","
+      "\"subscription\":{\"jid\":\"a@b\",\"subscription\":\"subscribed\","
+      "\"subid\":\"s1\"}}}\n",
+      "message from p event n subscription a@b: subscribed\n" },
+    { "pubsub event we do not know: kept in payloads",
+      "<message from='p'><event xmlns='http://jabber.org/protocol/"
+      "pubsub#event'><collection node='c'/></event></message>",
+      "{\"kind\":\"message\",\"from\":\"p\",\"payloads\":[{\"ns\":"
+      "\"http://jabber.org/protocol/pubsub#event\",\"name\":\"event\","
+      "\"xml\":\"<event xmlns=\\\"http://jabber.org/protocol/pubsub#event"
+      "\\\"><collection node=\\\"c\\\"/></event>\"}]}\n",
+      "message from p +event\n" },
     { "hostile text: bidi override and C1 control kept in JSON only",
       "<message from='a@b'><body>x\xe2\x80\xae"
       "y\xc2\x9bz</body></message>",
