@@ -107,47 +107,140 @@ static int bounce_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
     return 1;
 }
 
-static struct ob_ping *find_ping(struct outbox *ob, const char *id)
+/* The window whose ping or probe has @id, and which one: 0 for the
+ * ping, k for probe k. */
+static struct ob_ping *find_ping(struct outbox *ob, const char *id, size_t *k)
 {
-    for (size_t i = 0; i < ob->npings; i++)
-        if (id && strcmp(ob->pings[i].id, id) == 0)
-            return &ob->pings[i];
+    for (size_t i = 0; id && i < ob->npings; i++) {
+        struct ob_ping *p = &ob->pings[i];
+        size_t len = strlen(p->id);
+        char *end;
+
+        if (strncmp(id, p->id, len) != 0)
+            continue;
+        *k = 0;
+        if (id[len] == '\0')
+            return p;
+        if (id[len] != '.' || id[len + 1] < '1' || id[len + 1] > '9')
+            continue;
+        *k = strtoul(id + len + 1, &end, 10);
+        if (*end == '\0' && *k <= p->nprobes)
+            return p;
+    }
     return NULL;
+}
+
+/* The ping is answered by our server; a probe by its JID, that JID's
+ * domain, or our server (for a domain it cannot reach). */
+static bool answer_ok(const struct outbox *ob, const struct ob_ping *p,
+                      size_t k, const char *from)
+{
+    if (k == 0)
+        return !p->answered && session_from_ok(ob->s, from, NULL);
+    return p->probes[k - 1] && may_bounce(ob->s, from, p->probes[k - 1]);
 }
 
 static int ping_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 {
     struct outbox *ob = ud;
-    struct ob_ping *p = find_ping(ob, xmpp_stanza_get_id(st));
+    size_t k = 0;
+    struct ob_ping *p = find_ping(ob, xmpp_stanza_get_id(st), &k);
     const char *name = xmpp_stanza_get_name(st);
     const char *type = xmpp_stanza_get_type(st);
 
     (void)conn;
-    /* the answer comes from our server, as an iq result or error */
-    if (!name || strcmp(name, "iq") || !type ||
+    /* a result or an error: either way, it proves the order */
+    if (!p || !name || strcmp(name, "iq") || !type ||
         (strcmp(type, "result") && strcmp(type, "error")) ||
-        !session_from_ok(ob->s, xmpp_stanza_get_from(st), NULL))
+        !answer_ok(ob, p, k, xmpp_stanza_get_from(st)))
         return 1;
-    if (p)
-        p->answered = true; /* even an error answer proves the order */
+    if (k == 0) {
+        p->answered = true;
+    } else {
+        free(p->probes[k - 1]);
+        p->probes[k - 1] = NULL;
+    }
+    p->waiting--;
     return 0;
 }
 
+static void send_iq_ping(struct outbox *ob, const char *to, const char *id)
+{
+    struct session *s = ob->s;
+    xmpp_stanza_t *ping = stanza_ping(s->ctx, to, id);
+
+    xmpp_id_handler_add(s->conn, ping_cb, id, ob);
+    xmpp_send(s->conn, ping);
+    xmpp_stanza_release(ping);
+}
+
+/* Adds @it's recipient to @p's probes: its bare JID if it is on another
+ * domain than ours, once per window. */
+static void add_probe(struct outbox *ob, struct ob_ping *p,
+                      const struct ob_item *it)
+{
+    struct jid *j = jid_parse(it->to, NULL);
+    char *bare;
+
+    if (!j || (ob->domain && jid_equal(j->domain, ob->domain))) {
+        jid_free(j);
+        return;
+    }
+    bare = jid_bare(j);
+    jid_free(j);
+    for (size_t i = 0; i < p->nprobes; i++) {
+        if (jid_equal(p->probes[i], bare)) {
+            free(bare);
+            return;
+        }
+    }
+    if (!(p->probes = realloc(p->probes, (p->nprobes + 1) * sizeof(char *))))
+        abort();
+    p->probes[p->nprobes++] = bare;
+}
+
+/* The ping after items[from..upto), then a probe for each other domain's
+ * recipient among them. */
 static void send_ping(struct outbox *ob, size_t from, size_t upto)
 {
     struct session *s = ob->s;
     struct ob_ping *p = &ob->pings[ob->npings++];
-    xmpp_stanza_t *ping;
+    char id[sizeof(p->id) + 24];
 
+    memset(p, 0, sizeof(*p));
     session_random_id(p->id, sizeof(p->id)); /* not guessable from ours */
     p->from = from;
     p->upto = upto;
     p->gen = s->gen;
-    p->answered = false;
-    xmpp_id_handler_add(s->conn, ping_cb, p->id, ob);
-    ping = stanza_ping(s->ctx, NULL, p->id);
-    xmpp_send(s->conn, ping);
-    xmpp_stanza_release(ping);
+    if (!ob->domain && !(ob->domain = session_domain(s)))
+        abort();
+    for (size_t i = from; i < upto; i++)
+        if (ob->items[i].gen == s->gen && ob->items[i].state == OB_WRITTEN)
+            add_probe(ob, p, &ob->items[i]);
+    send_iq_ping(ob, NULL, p->id);
+    for (size_t k = 1; k <= p->nprobes; k++) {
+        snprintf(id, sizeof(id), "%s.%zu", p->id, k);
+        send_iq_ping(ob, p->probes[k - 1], id);
+    }
+    p->waiting = 1 + p->nprobes;
+}
+
+/* Forgets @p's probes and their handlers. */
+static void drop_ping(struct outbox *ob, struct ob_ping *p, bool handlers)
+{
+    char id[sizeof(p->id) + 24];
+
+    if (handlers)
+        xmpp_id_handler_delete(ob->s->conn, ping_cb, p->id);
+    for (size_t k = 1; k <= p->nprobes; k++) {
+        snprintf(id, sizeof(id), "%s.%zu", p->id, k);
+        if (handlers)
+            xmpp_id_handler_delete(ob->s->conn, ping_cb, id);
+        free(p->probes[k - 1]);
+    }
+    free(p->probes);
+    p->probes = NULL;
+    p->nprobes = 0;
 }
 
 /* Writes the next window of queued stanzas and the ping that confirms
@@ -192,7 +285,7 @@ static bool oldest_answered(void *arg)
 {
     struct outbox *ob = arg;
 
-    return ob->npings > 0 && ob->pings[0].answered;
+    return ob->npings > 0 && ob->pings[0].waiting == 0;
 }
 
 /* The oldest ping was answered: what it covers is confirmed. */
@@ -211,6 +304,7 @@ static void confirm_oldest(struct outbox *ob)
             it->st = NULL;
         }
     }
+    drop_ping(ob, p, false); /* all answered: their handlers are gone */
     memmove(&ob->pings[0], &ob->pings[1], --ob->npings * sizeof(*p));
     if (ob->max_pings < OB_PINGS)
         ob->max_pings *= 2;
@@ -226,6 +320,8 @@ static void requeue(struct outbox *ob)
     for (size_t i = 0; i < ob->n; i++)
         if (ob->items[i].state == OB_WRITTEN)
             ob->items[i].state = OB_QUEUED;
+    for (size_t i = 0; i < ob->npings; i++) /* the old connection's */
+        drop_ping(ob, &ob->pings[i], false);
     ob->npings = 0;
     ob->next = 0;
 }
@@ -396,12 +492,13 @@ int outbox_deliver(struct outbox *ob)
 void outbox_free(struct outbox *ob)
 {
     xmpp_conn_t *conn = ob->s ? ob->s->conn : NULL;
+    bool ours = conn && ob->handlers_gen == ob->s->gen;
 
-    if (conn && ob->handlers_gen == ob->s->gen) { /* they point at @ob */
+    if (ours) /* they point at @ob */
         xmpp_handler_delete(conn, bounce_cb);
-        for (size_t i = 0; i < ob->npings; i++)
-            xmpp_id_handler_delete(conn, ping_cb, ob->pings[i].id);
-    }
+    for (size_t i = 0; i < ob->npings; i++)
+        drop_ping(ob, &ob->pings[i], ours);
+    free(ob->domain);
     for (size_t i = 0; i < ob->n; i++) {
         if (ob->items[i].st)
             xmpp_stanza_release(ob->items[i].st);

@@ -4,8 +4,13 @@
  * keep our own: every stanza has an id and a state. A stanza is confirmed
  * when the answer to a ping sent after it arrives (a server handles one
  * stream's stanzas in order); an error bounce naming its id marks it
- * bounced. After a lost connection, everything not yet confirmed is sent
- * again with the same id (at-least-once).
+ * bounced. A stanza to another domain (a MUC room, a pubsub service, a
+ * remote server) is also followed by a probe, a ping to its recipient's
+ * bare JID: our server hands that domain the stanza and then the probe,
+ * and the answer to the probe comes after the stanza's bounce (ejabberd
+ * handles rooms apart from the session, so our server's answer alone
+ * would come first). After a lost connection, everything not yet confirmed is
+ * sent again with the same id (at-least-once).
  */
 #ifndef STANZA_LIB_OUTBOX_H
 #define STANZA_LIB_OUTBOX_H
@@ -29,13 +34,17 @@ struct ob_item {
     char *err_type, *err_cond, *err_text; /* a bounce, owned */
 };
 
-/* A ping in flight: its answer confirms items[from..upto) written on
- * connection gen. */
+/* A ping in flight, with the probes that follow items[from..upto)
+ * written on connection gen: their answers confirm them. The ping's id is
+ * id, probe k's is "id.k" (k from 1). */
 struct ob_ping {
     char id[64];
     size_t from, upto;
     unsigned gen;
-    bool answered;
+    bool answered; /* the ping to our server */
+    char **probes; /* bare JIDs probed, owned; NULL once answered */
+    size_t nprobes;
+    size_t waiting; /* answers still awaited, the ping's included */
 };
 
 #define OB_WINDOW 1000 /* stanzas per ping */
@@ -52,6 +61,7 @@ struct outbox {
     void (*on_connection)(struct session *s, void *arg);
     void *arg;
     unsigned handlers_gen; /* connection our handlers are on */
+    char *domain; /* our server's, owned: stanzas elsewhere are probed */
     struct ob_ping pings[OB_PINGS];
     size_t npings;     /* in flight, oldest first */
     size_t max_pings;  /* at most in flight: fewer after a lost connection */

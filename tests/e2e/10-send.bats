@@ -91,6 +91,35 @@ setup() {
     run -0 --separate-stderr as_alice send --json "nobody@$XMPP_DOMAIN" "bob@$XMPP_DOMAIN" hi || true
 }
 
+@test "send: a message to a missing room bounces before send confirms it: exit 1 (both servers)" {
+    # ejabberd's rooms answer apart from the session, after our server's
+    # answer to a ping: send also probes each recipient on another domain
+    run -1 --separate-stderr as_alice send "nosuchroom@conference.$XMPP_DOMAIN" hello
+    [ "$output" = "" ]
+    text=
+    server_is ejabberd && text=": Conference room does not exist"
+    [[ $stderr == "stanza send: message to 'nosuchroom@conference.$XMPP_DOMAIN' (id "*") bounced: item-not-found (cancel)$text" ]]
+}
+
+@test "send --json: each recipient on another domain is probed once; a bounce from a remote domain is reported" {
+    run -1 --separate-stderr as_alice send --json --trace "$BATS_TEST_TMPDIR/trace" \
+        "pubsub.$XMPP_DOMAIN" "nosuchroom@conference.$XMPP_DOMAIN" \
+        "bob@elsewhere.example" "Nosuchroom@conference.$XMPP_DOMAIN/nick" "bob@$XMPP_DOMAIN" -- hi
+    run -0 jq -c '[.[] | {to, confirmed, c: .error.condition}]' <<<"$output"
+    # a message to the pubsub service: ejabberd takes it, Prosody bounces it
+    if server_is ejabberd; then
+        remote=forbidden pubsub='"confirmed":true,"c":null'
+    else
+        remote=not-allowed pubsub='"confirmed":false,"c":"service-unavailable"'
+    fi
+    [ "$output" = '[{"to":"pubsub.'"$XMPP_DOMAIN"'",'"$pubsub"'},{"to":"nosuchroom@conference.'"$XMPP_DOMAIN"'","confirmed":false,"c":"item-not-found"},{"to":"bob@elsewhere.example","confirmed":false,"c":"'$remote'"},{"to":"Nosuchroom@conference.'"$XMPP_DOMAIN"'/nick","confirmed":false,"c":"item-not-found"},{"to":"bob@'"$XMPP_DOMAIN"'","confirmed":true,"c":null}]' ]
+    # one ping to our server, one probe per other bare JID (the room once)
+    run -0 grep -c '^>> <iq id="[0-9a-f]*" type="get"><ping' "$BATS_TEST_TMPDIR/trace"
+    [ "$output" = 1 ]
+    run -0 grep -o '^>> <iq id="[0-9a-f]*\.[0-9]" to="[^"]*"' "$BATS_TEST_TMPDIR/trace"
+    [ "$(sed 's/.* to=//' <<<"$output" | tr '\n' ' ')" = '"pubsub.'"$XMPP_DOMAIN"'" "nosuchroom@conference.'"$XMPP_DOMAIN"'" "bob@elsewhere.example" ' ]
+}
+
 @test "send: wrong password is exit 77 with one clear line" {
     run -77 --separate-stderr env STANZA_PASSWORD=wrong stanza send \
         --server "127.0.0.1:$XMPP_PORT" --ca-file "$XMPP_CA" -j "alice@$XMPP_DOMAIN" \
