@@ -12,7 +12,7 @@ load helpers
 load faults
 
 setup_file() {
-    PROSODY_WITHOUT=mam start_server
+    PROSODY_WITHOUT=mam EJABBERD_WITHOUT=mod_mam start_server
     seq -f 'line %g' 1 10000 >"$BATS_FILE_TMPDIR/lines"
 }
 
@@ -102,7 +102,7 @@ resent() {
     for crash in 1 2; do
         for _ in $(seq 1 400); do [ "$(confirmed)" -ge $((crash * 2)) ] && break; sleep 0.05; done
         [ ! -e "$t/done" ] # still sending
-        "$TOP/tests/faults/prosody-restart" "$XMPP_DIR"
+        "$TOP/tests/faults/$STANZA_TEST_SERVER-restart" "$XMPP_DIR" >/dev/null
     done
     for _ in $(seq 1 1200); do [ -e "$t/done" ] && break; sleep 0.1; done
     read -r rc ms kib <"$t/done"
