@@ -74,6 +74,8 @@ def main():
 
     x = Sink(a)
     x.register_plugin("xep_0199")
+    # a password login: never EXTERNAL, which ejabberd offers to everyone
+    x["feature_mechanisms"].use_mechs = {"SCRAM-SHA-1", "PLAIN"}
     x.ca_certs = a.ca
     host, port = a.server.rsplit(":", 1)
     loop = asyncio.get_event_loop()
