@@ -333,6 +333,15 @@ int roster_fetch(struct session *s, struct roster *r)
     return rc;
 }
 
+/* True if @groups[@i] equals an earlier one. */
+static bool group_repeated(const char *const *groups, size_t i)
+{
+    for (size_t j = 0; j < i; j++)
+        if (strcmp(groups[j], groups[i]) == 0)
+            return true;
+    return false;
+}
+
 xmpp_stanza_t *roster_set_iq(xmpp_ctx_t *ctx, const char *jid, const char *name,
                              const char *const *groups, size_t ngroups,
                              bool remove)
@@ -346,8 +355,12 @@ xmpp_stanza_t *roster_set_iq(xmpp_ctx_t *ctx, const char *jid, const char *name,
         xmpp_stanza_set_attribute(item, "subscription", "remove");
     if (name && !remove)
         xmpp_stanza_set_attribute(item, "name", name);
+    /* each group once: RFC 6121 §2.3.3 has the server refuse a set with
+     * duplicate groups (bad-request, as ejabberd does; Prosody drops the
+     * copies) */
     for (size_t i = 0; !remove && i < ngroups; i++)
-        stanza_add_text(item, "group", groups[i]);
+        if (!group_repeated(groups, i))
+            stanza_add_text(item, "group", groups[i]);
     return iq;
 }
 
