@@ -477,6 +477,7 @@ static int do_pending(struct rctx *c, char **argv)
     int rc;
 
     (void)argv;
+    c->r.requests = true;
     if ((rc = roster_presence(&c->s, &c->r, 0)) != RC_OK)
         return rc;
     for (size_t i = 0; i < c->r.nreqs; i++)
