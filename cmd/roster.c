@@ -350,11 +350,45 @@ static int do_add(struct rctx *c, char **argv)
     return rc ? rc : print_outcome(c, argv[0]);
 }
 
+/* @jid is not in the roster: item-not-found, printed; @why ends the
+ * message. Returns RC_REMOTE. */
+static int not_in_roster(struct rctx *c, const char *jid, const char *why)
+{
+    if (c->s.out.mode == OUT_JSON) {
+        out_obj_begin(&c->s.out, NULL);
+        out_str(&c->s.out, "action", NULL, c->v->name);
+        out_str(&c->s.out, "jid", NULL, jid);
+        out_obj_begin(&c->s.out, "error");
+        out_str(&c->s.out, "type", NULL, "cancel");
+        out_str(&c->s.out, "condition", NULL, "item-not-found");
+        out_obj_end(&c->s.out);
+        out_obj_end(&c->s.out);
+    }
+    return fail(RC_REMOTE,
+                "cannot %s '%s': item-not-found — it is not in "
+                "the roster%s",
+                c->v->name, jid, why);
+}
+
+/* The server is asked even for a contact not in the roster, and its error
+ * is the one reported; but a server that accepts removing what is not
+ * there (ejabberd; RFC 6121 §2.5.3 asks for item-not-found) removed
+ * nothing: that is item-not-found too. */
 static int do_remove(struct rctx *c, char **argv)
 {
-    int rc = set_item(c, argv[0], NULL, NULL, 0, true);
+    bool had;
+    int rc = roster_fetch(&c->s, &c->r);
 
-    return rc ? rc : print_outcome(c, argv[0]);
+    if (rc != RC_OK)
+        return rc;
+    had = roster_find(&c->r, argv[0]) != NULL;
+    if ((rc = set_item(c, argv[0], NULL, NULL, 0, true)) != RC_OK)
+        return rc;
+    if (!had)
+        return not_in_roster(c, argv[0],
+                             " (the server accepted the removal all the "
+                             "same)");
+    return print_outcome(c, argv[0]);
 }
 
 /* The contact @jid, which must be in the roster: NULL after printing
@@ -368,20 +402,7 @@ static const struct roster_item *existing(struct rctx *c, const char *jid,
         return NULL;
     if ((it = roster_find(&c->r, jid)))
         return it;
-    if (c->s.out.mode == OUT_JSON) {
-        out_obj_begin(&c->s.out, NULL);
-        out_str(&c->s.out, "action", NULL, c->v->name);
-        out_str(&c->s.out, "jid", NULL, jid);
-        out_obj_begin(&c->s.out, "error");
-        out_str(&c->s.out, "type", NULL, "cancel");
-        out_str(&c->s.out, "condition", NULL, "item-not-found");
-        out_obj_end(&c->s.out);
-        out_obj_end(&c->s.out);
-    }
-    *rc = fail(RC_REMOTE,
-               "cannot %s '%s': item-not-found — it is not in the roster "
-               "(add it with 'stanza roster add')",
-               c->v->name, jid);
+    *rc = not_in_roster(c, jid, " (add it with 'stanza roster add')");
     return NULL;
 }
 
@@ -456,6 +477,7 @@ static int do_pending(struct rctx *c, char **argv)
     int rc;
 
     (void)argv;
+    c->r.requests = true;
     if ((rc = roster_presence(&c->s, &c->r, 0)) != RC_OK)
         return rc;
     for (size_t i = 0; i < c->r.nreqs; i++)

@@ -417,12 +417,15 @@ static int unconfirmed(struct outbox *ob)
                 left, ob->n);
 }
 
+/* --bounce-wait: until it ends, or until every message bounced (there is
+ * nothing left to wait for) */
 static int bounce_window(struct outbox *ob)
 {
     struct session *s = ob->s;
     long long end = session_now() + ob->bounce_wait_ms;
 
-    while (session_now() < end && s->state == S_ONLINE && !session_signal())
+    while (session_now() < end && s->state == S_ONLINE && !session_signal() &&
+           outbox_count(ob, OB_BOUNCED) < ob->n)
         xmpp_run_once(s->ctx, 20);
     return session_signal() ? interrupted(ob) : RC_OK;
 }

@@ -10,6 +10,8 @@
 #include "rc.h"
 #include "stanza.h"
 
+#define NS_OFFLINE "http://jabber.org/protocol/offline" /* XEP-0013 */
+
 static char *dup_or_null(const char *s)
 {
     char *d = s ? strdup(s) : NULL;
@@ -333,6 +335,15 @@ int roster_fetch(struct session *s, struct roster *r)
     return rc;
 }
 
+/* True if @groups[@i] equals an earlier one. */
+static bool group_repeated(const char *const *groups, size_t i)
+{
+    for (size_t j = 0; j < i; j++)
+        if (strcmp(groups[j], groups[i]) == 0)
+            return true;
+    return false;
+}
+
 xmpp_stanza_t *roster_set_iq(xmpp_ctx_t *ctx, const char *jid, const char *name,
                              const char *const *groups, size_t ngroups,
                              bool remove)
@@ -346,8 +357,12 @@ xmpp_stanza_t *roster_set_iq(xmpp_ctx_t *ctx, const char *jid, const char *name,
         xmpp_stanza_set_attribute(item, "subscription", "remove");
     if (name && !remove)
         xmpp_stanza_set_attribute(item, "name", name);
+    /* each group once: RFC 6121 §2.3.3 has the server refuse a set with
+     * duplicate groups (bad-request, as ejabberd does; Prosody drops the
+     * copies) */
     for (size_t i = 0; !remove && i < ngroups; i++)
-        stanza_add_text(item, "group", groups[i]);
+        if (!group_repeated(groups, i))
+            stanza_add_text(item, "group", groups[i]);
     return iq;
 }
 
@@ -423,29 +438,68 @@ static int cmp_res(const void *a, const void *b)
     return strcmp(x->jid, y->jid);
 }
 
+/* A ping to our server, answered: RC_OK, or the failure's code (printed) */
+static int round_trip(struct session *s)
+{
+    xmpp_stanza_t *reply = NULL;
+    int rc = session_iq(s, stanza_ping(s->ctx, NULL, NULL), &reply);
+
+    if (reply)
+        xmpp_stanza_release(reply);
+    return rc == RC_OK || rc == RC_REMOTE ? RC_OK
+                                          : session_iq_failed(s, NULL, rc);
+}
+
+/* XEP-0013 §2.2: once asked about the offline node, the server must not
+ * send offline messages when we send presence. True if it answered so. */
+static bool offline_held(struct session *s)
+{
+    xmpp_stanza_t *iq = xmpp_iq_new(s->ctx, "get", NULL), *reply = NULL;
+    xmpp_stanza_t *q = stanza_add(iq, "query", NS_DISCO_INFO);
+    int rc;
+
+    xmpp_stanza_set_attribute(q, "node", NS_OFFLINE);
+    rc = session_iq(s, iq, &reply);
+    if (reply)
+        xmpp_stanza_release(reply);
+    return rc == RC_OK;
+}
+
+static void send_priority(struct session *s, const char *priority)
+{
+    xmpp_stanza_t *p = xmpp_presence_new(s->ctx);
+
+    stanza_add_text(p, "priority", priority);
+    xmpp_send(s->conn, p);
+    xmpp_stanza_release(p);
+}
+
 int roster_presence(struct session *s, struct roster *r, long wait_ms)
 {
-    xmpp_stanza_t *p = xmpp_presence_new(s->ctx), *reply = NULL;
     long long deadline = s->deadline;
     int rc;
 
     install(s, r);
-    stanza_add_text(p, "priority", "-1");
-    xmpp_send(s->conn, p);
-    xmpp_stanza_release(p);
-    /* the server answers our probes, and sends the requests waiting for
-     * us, before it answers a ping sent after the presence */
-    rc = session_iq(s, stanza_ping(s->ctx, NULL, NULL), &reply);
-    if (reply)
-        xmpp_stanza_release(reply);
-    if (rc != RC_OK && rc != RC_REMOTE)
-        return session_iq_failed(s, NULL, rc);
+    if (r->requests && offline_held(s)) {
+        send_priority(s, "0");
+        if (s->state != S_ONLINE)
+            return session_report(s);
+    }
+    send_priority(s, "-1");
+    /* Prosody answers our probes, and sends the requests waiting for us,
+     * before it answers a ping sent after the presence; ejabberd's
+     * contacts answer by themselves, a moment later, and offline ones
+     * not at all */
+    if ((rc = round_trip(s)) != RC_OK)
+        return rc;
     if (session_now() + wait_ms < s->deadline)
         s->deadline = session_now() + wait_ms;
     rc = session_wait(s, all_answered, r);
     s->deadline = deadline;
     if (rc == RC_TEMPFAIL && s->state == S_ONLINE)
         rc = RC_OK; /* waited long enough: the others are offline */
+    if (rc == RC_OK && (rc = round_trip(s)) != RC_OK)
+        return rc;
     for (size_t i = 0; i < r->n; i++)
         if (r->items[i].nres > 1)
             qsort(r->items[i].res, r->items[i].nres, sizeof(struct roster_res),

@@ -52,6 +52,7 @@ struct roster {
     size_t nreqs;
     struct session *s; /* while handlers are installed */
     bool handlers;
+    bool requests; /* roster_presence() is for the requests: see there */
 };
 
 /*
@@ -86,8 +87,15 @@ int roster_send_presence(struct session *s, const char *jid, const char *type,
  * Sends initial presence with priority -1 (so that no message for the bare
  * JID, offline ones included, comes to this session), waits until the
  * server handled it and, up to @wait_ms more, until every contact whose
- * presence we receive has answered. Fills the items' resources and
- * r->reqs. Returns RC_OK or the failure's code (printed).
+ * presence we receive has answered, then one more round trip for the
+ * answers a server sends late (other resources of a contact). Fills the
+ * items' resources and r->reqs. Returns RC_OK or the failure's code
+ * (printed).
+ *
+ * With r->requests, for the requests waiting for us: a server that sends
+ * them only to a resource of priority 0 or more (ejabberd) gets priority 0
+ * for a moment, but only if it supports XEP-0013, asked first so that no
+ * offline message comes (XEP-0013 §2.2); -1 follows at once.
  */
 int roster_presence(struct session *s, struct roster *r, long wait_ms);
 

@@ -80,9 +80,21 @@ item_of() { # USER JID
 @test "roster remove: an unknown contact is exit 1, item-not-found from the server" {
     run -1 --separate-stderr as_alice roster remove "nobody@$d"
     [ "$output" = "" ]
-    [ "$stderr" = "stanza roster remove: cannot remove 'nobody@$d': the server answered item-not-found (modify) — it is not in the roster" ]
+    if server_is ejabberd; then
+        # ejabberd accepts the removal (RFC 6121 §2.5.3 asks for
+        # item-not-found); stanza saw it was not in the roster
+        [ "$stderr" = "stanza roster remove: cannot remove 'nobody@$d': item-not-found — it is not in the roster (the server accepted the removal all the same)" ]
+    else
+        [ "$stderr" = "stanza roster remove: cannot remove 'nobody@$d': the server answered item-not-found (modify) — it is not in the roster" ]
+    fi
     run -1 --separate-stderr as_alice roster remove --json "nobody@$d"
-    [ "$output" = "{\"action\":\"remove\",\"jid\":\"nobody@$d\",\"error\":{\"type\":\"modify\",\"condition\":\"item-not-found\"}}" ]
+    if server_is ejabberd; then
+        [ "$output" = "{\"action\":\"remove\",\"jid\":\"nobody@$d\",\"error\":{\"type\":\"cancel\",\"condition\":\"item-not-found\"}}" ]
+    else
+        [ "$output" = "{\"action\":\"remove\",\"jid\":\"nobody@$d\",\"error\":{\"type\":\"modify\",\"condition\":\"item-not-found\"}}" ]
+    fi
+    run -0 item_of alice "nobody@$d"
+    [ "$output" = "" ]
 }
 
 @test "roster rename, group: an unknown contact is exit 1, item-not-found, nothing added" {
@@ -190,9 +202,19 @@ item_of() { # USER JID
 
 @test "roster list --presence: offline contacts answer at once, no waiting" {
     start=$(date +%s%N)
-    run -0 as bob roster list --presence --json --wait 5
+    if server_is ejabberd; then
+        # ejabberd does not answer a probe for a contact with no resource
+        # online: stanza waits for it until --wait ends
+        run -0 as bob roster list --presence --json --wait 1
+    else
+        run -0 as bob roster list --presence --json --wait 5
+    fi
     [ "$(jq -c '.[0] | [.jid, .online]' <<<"$output")" = "[\"alice@$d\",false]" ]
-    [ $(( ($(date +%s%N) - start) / 1000000 )) -lt 3000 ]
+    if server_is ejabberd; then
+        [ $(( ($(date +%s%N) - start) / 1000000 )) -ge 1000 ]
+    else
+        [ $(( ($(date +%s%N) - start) / 1000000 )) -lt 3000 ]
+    fi
 }
 
 @test "roster list --presence, pending: offline messages stay in storage" {
@@ -219,6 +241,21 @@ item_of() { # USER JID
 @test "roster approve before the request: a pre-approval (RFC 6121 §3.4)" {
     run -0 as_alice roster approve "admin@$d"
     run -0 as admin roster subscribe "alice@$d"
+    if server_is ejabberd; then
+        # ejabberd has no pre-approvals (optional in RFC 6121 §3.4; no
+        # urn:xmpp:features:pre-approval among its stream features): the
+        # request waits for alice, whose roster does not show admin
+        run -0 item_of alice "admin@$d"
+        [ "$output" = "" ]
+        run -0 as_alice roster pending --json
+        [ "$output" = "[{\"jid\":\"admin@$d\"}]" ]
+        # and admin's removal does not withdraw it there: alice refuses it
+        as admin roster remove "alice@$d"
+        as_alice roster deny "admin@$d"
+        run -0 as_alice roster pending --json
+        [ "$output" = "[]" ]
+        return
+    fi
     # the server approved for alice, who was offline: no request waits
     run -0 item_of alice "admin@$d"
     [ "$(jq -r .subscription <<<"$output")" = from ]

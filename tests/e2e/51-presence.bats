@@ -82,7 +82,13 @@ hold() {
     wait "$pid" || rc=$?
     [ "$rc" -eq 143 ]
     run -0 presence_of alice
-    [ "$(jq -c 'map(.type)' <<<"$output")" = '["unavailable"]' ]
+    if server_is ejabberd; then
+        # ejabberd does not answer a probe for a contact with no resource
+        # online (Prosody answers unavailable): nothing comes from bob
+        [ "$output" = "[]" ]
+    else
+        [ "$(jq -c 'map(.type)' <<<"$output")" = '["unavailable"]' ]
+    fi
 }
 
 @test "presence set --until: exit 0 when the time is up" {
@@ -120,10 +126,19 @@ hold() {
 
 @test "presence get: an offline contact is offline, exit 0, at once" {
     start=$(date +%s%N)
-    run -0 as bob presence get --wait 5 "alice@$d"
+    if server_is ejabberd; then
+        # no answer to the probe (see 50-roster): offline when --wait ends
+        run -0 as bob presence get --wait 1 "alice@$d"
+    else
+        run -0 as bob presence get --wait 5 "alice@$d"
+    fi
     [ "$output" = "JID              SHOW       PRIORITY  STATUS
 alice@$d  offline    -         -" ]
-    [ $(( ($(date +%s%N) - start) / 1000000 )) -lt 3000 ]
+    if server_is ejabberd; then
+        [ $(( ($(date +%s%N) - start) / 1000000 )) -ge 1000 ]
+    else
+        [ $(( ($(date +%s%N) - start) / 1000000 )) -lt 3000 ]
+    fi
     run -0 as bob presence get --json "alice@$d"
     [ "$output" = "{\"jid\":\"alice@$d\",\"subscription\":\"both\",\"online\":false,\"resources\":[]}" ]
 }

@@ -14,9 +14,12 @@ own roster get and prints it as one JSON array sorted by JID:
 delivered to it).
 
 With --presence it prints instead the presence its contacts have: it sends
-initial presence (priority -1), waits for a ping round trip (the server
-answers its probes first), and prints one JSON array of every presence
-received from others, sorted by "from":
+initial presence (priority -1), waits for a ping round trip (Prosody
+answers its probes first), then, up to --wait seconds (default 1), until
+every contact whose presence it sees (subscription to, both) has sent one
+(ejabberd's contacts answer a moment later, offline ones not at all), then
+for one more round trip (a contact's other resources), and prints one JSON
+array of every presence received from others, sorted by "from":
 
     [{"from": ..., "type": ..., "show": ..., "status": ..., "priority": ...}]
 
@@ -27,6 +30,7 @@ Exit status: 0 once printed, 1 on timeout, 2 if it could not connect or log in.
 """
 
 import argparse
+import asyncio
 import json
 import sys
 
@@ -42,6 +46,7 @@ class RosterGet(TestClient):
         self.auto_authorize = None  # never answer subscription requests
         self.auto_subscribe = False
         self.presences = []
+        self.answered = set()  # bare JIDs that sent presence
         self.add_event_handler("session_start", self.session_start)
         if args.presence:
             self.register_plugin("xep_0199")
@@ -51,6 +56,7 @@ class RosterGet(TestClient):
         x = p.xml
         if p["from"].bare == self.boundjid.bare:
             return  # our own
+        self.answered.add(p["from"].bare)
         prio = x.find("{jabber:client}priority")
         show = x.find("{jabber:client}show")
         status = x.find("{jabber:client}status")
@@ -63,7 +69,16 @@ class RosterGet(TestClient):
         })
 
     async def presence_start(self):
+        reply = await self.make_iq_get(queryxmlns="jabber:iq:roster").send(
+            timeout=self.args.timeout)
+        seen = {i.get("jid") for i in reply.xml.find(NS + "query").findall(NS + "item")
+                if i.get("subscription") in ("to", "both")}
         self.send_presence(ppriority=-1)
+        await self["xep_0199"].ping(jid=self.boundjid.domain, timeout=self.args.timeout)
+        loop = asyncio.get_running_loop()
+        end = loop.time() + self.args.wait
+        while not seen <= self.answered and loop.time() < end:
+            await asyncio.sleep(0.02)
         await self["xep_0199"].ping(jid=self.boundjid.domain, timeout=self.args.timeout)
         self.presences.sort(key=lambda p: p["from"])
         sys.stdout.write(json.dumps(self.presences, ensure_ascii=False,
@@ -98,6 +113,9 @@ def main() -> int:
     add_common_args(p)
     p.add_argument("--presence", action="store_true",
                    help="print the contacts' presence instead of the roster")
+    p.add_argument("--wait", type=float, default=1.0,
+                   help="--presence: seconds to wait for contacts that have "
+                   "not answered (default 1)")
     args = p.parse_args()
     setup_logging(args)
     r = RosterGet(args)
