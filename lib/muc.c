@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "disco.h"
 #include "err.h"
 #include "jid.h"
 #include "rc.h"
@@ -50,7 +51,8 @@ static void read_item(xmpp_stanza_t *item, struct muc_presence *p)
         if (!p->actor)
             p->actor = xmpp_stanza_get_attribute(actor, "jid");
     }
-    p->reason = text_of(item, "reason");
+    if (text_of(item, "reason")) /* else <destroy/>'s, in either order */
+        p->reason = text_of(item, "reason");
 }
 
 static void read_x(xmpp_stanza_t *x, struct muc_presence *p)
@@ -477,6 +479,17 @@ int muc_change_nick(struct muc_room *r, const char *nick)
     if (r->why)
         return refused(r, "change the nick in", nick);
     return RC_OK;
+}
+
+int muc_sync(struct muc_room *r)
+{
+    xmpp_stanza_t *reply = NULL;
+    int rc = session_iq(r->s, disco_request(r->s->ctx, r->room, NULL, false),
+                        &reply);
+
+    if (reply)
+        xmpp_stanza_release(reply);
+    return rc == RC_REMOTE ? RC_OK : rc; /* an error is an answer too */
 }
 
 static bool left(void *arg)
