@@ -129,6 +129,15 @@ int muc_join(struct muc_room *r, bool full, bool may_create);
  */
 int muc_change_nick(struct muc_room *r, const char *nick);
 
+/*
+ * A round trip through the room itself (a disco#info to it): when it
+ * returns RC_OK, the room has handled everything we sent it before, and
+ * its bounces have come. Our server's ping answer does not prove that:
+ * ejabberd's MUC service runs apart from the session. RC_OK, or the
+ * session's code (not printed).
+ */
+int muc_sync(struct muc_room *r);
+
 /* Leaves (unavailable presence) and waits, briefly, for the room to say
  * we are out. Never fails: the stream's end takes us out anyway. */
 void muc_leave(struct muc_room *r);
