@@ -303,12 +303,35 @@ static char *join_words(int n, char **words)
     return s;
 }
 
-static int pm(struct muc *M, char **args, int n)
+/* Sends @text to the occupant @to. The bounce for a nick that is not in
+ * the room comes from the room: the outbox's probe of the room confirms
+ * it. */
+static int pm_send(struct muc *M, const char *to, const char *text)
 {
     struct session *s = &M->s;
-    char *text = join_words(n - 1, args + 1), *to = NULL, id[64];
-    const char *why;
     struct outbox ob;
+    const struct ob_item *it;
+    char id[64];
+    int rc;
+
+    outbox_init(&ob, s);
+    session_new_id(s, id, sizeof(id));
+    outbox_add(&ob, stanza_message(s->ctx, to, "chat", id, text, NULL, NULL));
+    s->deadline = session_now() + s->opt.timeout_ms;
+    rc = outbox_deliver(&ob);
+    it = &ob.items[0];
+    if (it->state == OB_BOUNCED)
+        rc = fail(RC_REMOTE, "message to %s refused: %s (%s)%s%s", to,
+                  it->err_cond, it->err_type, it->err_text ? ": " : "",
+                  it->err_text ? it->err_text : "");
+    outbox_free(&ob);
+    return rc;
+}
+
+static int pm(struct muc *M, char **args, int n)
+{
+    char *text = join_words(n - 1, args + 1), *to = NULL;
+    const char *why;
     int rc;
 
     if (!text)
@@ -318,22 +341,11 @@ static int pm(struct muc *M, char **args, int n)
         return fail(RC_DATAERR, "invalid nick '%s': %s — nothing was sent",
                     args[0], why);
     }
-    if ((rc = session_start(s, false)) == RC_OK &&
+    if ((rc = session_start(&M->s, false)) == RC_OK &&
         (rc = muc_enter(M, false)) == RC_OK) {
         if (asprintf(&to, "%s/%s", M->room, args[0]) < 0)
             abort();
-        outbox_init(&ob, s);
-        session_new_id(s, id, sizeof(id));
-        outbox_add(&ob,
-                   stanza_message(s->ctx, to, "chat", id, text, NULL, NULL));
-        s->deadline = session_now() + s->opt.timeout_ms;
-        rc = outbox_deliver(&ob);
-        if (ob.n && ob.items[0].state == OB_BOUNCED)
-            rc = fail(RC_REMOTE, "message to %s refused: %s (%s)%s%s", to,
-                      ob.items[0].err_cond, ob.items[0].err_type,
-                      ob.items[0].err_text ? ": " : "",
-                      ob.items[0].err_text ? ob.items[0].err_text : "");
-        outbox_free(&ob);
+        rc = pm_send(M, to, text);
         muc_leave(&M->r);
     }
     free(to);
@@ -559,7 +571,7 @@ static const struct verb verbs[] = {
     { "role", 2, 2, muc_role, V_JOIN | V_REASON },
     { "affiliation", 2, 2, muc_affiliation, V_REASON },
     { "list", 1, 1, muc_list, 0 },
-    { "invite", 1, 1, muc_invite, V_REASON | V_INVITE },
+    { "invite", 1, 1, muc_invite, V_JOIN | V_REASON | V_INVITE },
     { "create", 0, 0, muc_create, V_JOIN | V_FORM | V_CREATE },
     { "config", 0, 0, muc_config, V_FORM },
     { "destroy", 0, 0, muc_destroy, V_REASON | V_DESTROY },

@@ -335,40 +335,104 @@ static void print_sent(struct muc *M, const struct ob_item *it, const char *to)
     out_obj_end(o);
 }
 
-int muc_invite(struct muc *M, char **args, int n)
+/* Sends the invitation and waits until it is confirmed: a mediated one
+ * by the room itself (the outbox probes it), whose refusal comes from the
+ * room. */
+static int invite_send(struct muc *M, const char *to)
 {
     struct outbox ob;
     struct ob_item *it;
     char id[64];
     int rc;
 
-    (void)n;
-    if ((rc = session_start(&M->s, false)) != RC_OK)
-        return rc;
     outbox_init(&ob, &M->s);
     ob.keep_stanzas = M->s.out.mode == OUT_XML;
-    outbox_add(&ob, invitation(M, args[0], id));
+    outbox_add(&ob, invitation(M, to, id));
     rc = outbox_deliver(&ob);
     it = &ob.items[0];
     if (it->state == OB_BOUNCED)
-        rc = fail(RC_REMOTE, "invitation of %s to %s refused: %s (%s)%s%s",
-                  args[0], M->room, it->err_cond, it->err_type,
-                  it->err_text ? ": " : "", it->err_text ? it->err_text : "");
+        rc = fail(RC_REMOTE, "invitation of %s to %s refused: %s (%s)%s%s", to,
+                  M->room, it->err_cond, it->err_type, it->err_text ? ": " : "",
+                  it->err_text ? it->err_text : "");
     if (M->s.out.mode == OUT_XML)
         out_stanza(&M->s.out, it->st);
-    print_sent(M, it, args[0]);
+    print_sent(M, it, to);
     outbox_free(&ob);
     return rc;
 }
 
+/* A mediated invitation comes from an occupant (XEP-0045 §7.8.2;
+ * ejabberd refuses others): it joins first. */
+int muc_invite(struct muc *M, char **args, int n)
+{
+    int rc;
+
+    (void)n;
+    if ((rc = session_start(&M->s, false)) != RC_OK)
+        return rc;
+    if (M->direct)
+        return invite_send(M, args[0]);
+    if ((rc = muc_enter(M, false)) != RC_OK)
+        return rc;
+    rc = invite_send(M, args[0]);
+    muc_leave(&M->r);
+    return rc;
+}
+
 /* --- create, config, destroy ---------------------------------------- */
+
+static bool answered(void *arg)
+{
+    return ((struct session_req *)arg)->reply != NULL;
+}
+
+static bool not_found(xmpp_stanza_t *reply)
+{
+    struct stanza_error e;
+
+    return stanza_is_error(reply) && stanza_get_error(reply, &e) &&
+           !strcmp(e.condition, "item-not-found");
+}
+
+/*
+ * Sends the owner @iq (as ask() does) behind a disco#info to the room,
+ * both at once. ejabberd makes a room for an owner iq to one that does
+ * not exist (and drops it again, empty), so the owner answer alone does
+ * not tell; the disco#info before it does (item-not-found, XEP-0045
+ * §6.4), and then it is the answer.
+ */
+static int ask_owner(struct muc *M, xmpp_stanza_t *iq, xmpp_stanza_t **reply)
+{
+    struct session *s = &M->s;
+    struct session_req info = { 0 };
+    int rc;
+
+    session_iq_send(s, disco_request(s->ctx, M->room, NULL, false), &info);
+    rc = session_iq(s, iq, reply);
+    if (rc == RC_OK)
+        rc = session_wait(s, answered, &info);
+    session_iq_forget(&info);
+    if (rc == RC_OK && not_found(info.reply)) {
+        xmpp_stanza_release(*reply);
+        *reply = info.reply;
+        info.reply = NULL;
+        rc = RC_REMOTE;
+    }
+    if (info.reply)
+        xmpp_stanza_release(info.reply);
+    if (rc == RC_REMOTE)
+        return muc_remote_error(M, *reply);
+    if (rc != RC_OK)
+        return session_iq_failed(s, M->room, rc);
+    return RC_OK;
+}
 
 static struct form *config_form(struct muc *M, xmpp_stanza_t **reply)
 {
     xmpp_stanza_t *q;
     struct form *f;
 
-    if (ask(M, room_iq(M, "get", NS_MUC_OWNER, &q), reply) != RC_OK)
+    if (ask_owner(M, room_iq(M, "get", NS_MUC_OWNER, &q), reply) != RC_OK)
         return NULL;
     q = xmpp_stanza_get_child_by_ns(*reply, NS_MUC_OWNER);
     if (!(f = form_parse(q ? form_find(q) : NULL)))
@@ -376,19 +440,38 @@ static struct form *config_form(struct muc *M, xmpp_stanza_t **reply)
     return f;
 }
 
-/* Fills @f with the user's values (and, for a new room, persistence
- * unless the user said otherwise), checks it, submits it. */
-static int submit_config(struct muc *M, struct form *f, bool created)
+/* What the user's values imply for fields the user left alone: a new
+ * room persists (the command leaves it at once); a password is asked
+ * for when one is set, where the form has a field for that apart from
+ * the secret (XEP-0045 §10.2: muc#roomconfig_passwordprotectedroom;
+ * ejabberd has it, Prosody does not). */
+static int imply_fields(struct form *f, bool created, char *err, size_t len)
 {
     const char *persist = "muc#roomconfig_persistentroom";
+    const char *prot = "muc#roomconfig_passwordprotectedroom";
     const struct form_field *pf = form_field(f, persist);
+    const struct form_field *sf = form_field(f, "muc#roomconfig_roomsecret");
+    const struct form_field *xf = form_field(f, prot);
+    int rc = RC_OK;
+
+    if (created && pf && !pf->filled)
+        rc = form_set(f, persist, "1", err, len);
+    if (rc == RC_OK && sf && sf->filled && xf && !xf->filled)
+        rc = form_set(f, prot, sf->nvalues && *sf->values[0] ? "1" : "0", err,
+                      len);
+    return rc;
+}
+
+/* Fills @f with the user's values (and what they imply), checks it,
+ * submits it. */
+static int submit_config(struct muc *M, struct form *f, bool created)
+{
     xmpp_stanza_t *q, *iq, *x, *reply = NULL;
     char err[1024];
     int rc;
 
-    if ((rc = form_apply(f, &M->in, true, err, sizeof(err))) == RC_OK &&
-        created && pf && !pf->filled)
-        rc = form_set(f, persist, "1", err, sizeof(err));
+    if ((rc = form_apply(f, &M->in, true, err, sizeof(err))) == RC_OK)
+        rc = imply_fields(f, created, err, sizeof(err));
     if (rc == RC_OK)
         rc = form_check(f, err, sizeof(err));
     if (rc != RC_OK)
@@ -502,7 +585,7 @@ int muc_destroy(struct muc *M, char **args, int n)
         xmpp_stanza_set_attribute(d, "jid", M->alternate);
     if (M->reason)
         stanza_add_text(d, "reason", M->reason);
-    if ((rc = ask(M, iq, &reply)) == RC_OK)
+    if ((rc = ask_owner(M, iq, &reply)) == RC_OK)
         print_room(M, "destroyed", true);
     if (reply)
         xmpp_stanza_release(reply);
@@ -548,6 +631,16 @@ static int ask_rooms(struct session *s, struct rooms *R)
     return rc;
 }
 
+/* The room's name: from its own disco#info (its identity, XEP-0045
+ * §6.4), else from the service's item (@item_name), which ejabberd
+ * follows with the number of occupants: "Name (2)". */
+static const char *room_name(xmpp_stanza_t *q, const char *item_name)
+{
+    const char *name = disco_identity_name(q, "conference", "text");
+
+    return name ? name : item_name;
+}
+
 static void print_rooms(struct out *o, const struct rooms *R)
 {
     for (size_t i = 0; i < R->n; i++) {
@@ -560,7 +653,7 @@ static void print_rooms(struct out *o, const struct rooms *R)
 
         out_obj_begin(o, NULL);
         out_str(o, "jid", "%s", R->v[i].jid);
-        out_str(o, "name", " (%s)", R->v[i].name);
+        out_str(o, "name", " (%s)", room_name(q, R->v[i].name));
         if (v >= 0 && end && !*end)
             out_int(o, "occupants", " %lld occupants", v);
         out_obj_end(o);

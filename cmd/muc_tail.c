@@ -121,10 +121,23 @@ static void print_record(struct tail *T, xmpp_stanza_t *st)
     out_flush(o);
 }
 
+/* A presence of the room itself, not of an occupant (ejabberd's, with
+ * its entity capabilities): no record. An error is one. */
+static bool room_own_presence(xmpp_stanza_t *st)
+{
+    const char *from = xmpp_stanza_get_from(st);
+
+    return !strcmp(xmpp_stanza_get_name(st), "presence") && from &&
+           !strchr(from, '/') && !stanza_is_error(st);
+}
+
 static void tail_stanza(void *arg, xmpp_stanza_t *st)
 {
     struct tail *T = arg;
     xmpp_stanza_t *archived;
+
+    if (room_own_presence(st))
+        return;
 
     switch (mam_take(&T->mam, st, &archived)) {
     case MAM_LIVE:

@@ -73,6 +73,21 @@ bool disco_has_identity(xmpp_stanza_t *q, const char *category,
     return false;
 }
 
+const char *disco_identity_name(xmpp_stanza_t *q, const char *category,
+                                const char *type)
+{
+    for (xmpp_stanza_t *c = q ? xmpp_stanza_get_children(q) : NULL; c;
+         c = xmpp_stanza_get_next(c)) {
+        const char *name = xmpp_stanza_get_attribute(c, "name");
+
+        if (named(c, "identity") &&
+            eq(xmpp_stanza_get_attribute(c, "category"), category) &&
+            eq(xmpp_stanza_get_attribute(c, "type"), type) && name && *name)
+            return name;
+    }
+    return NULL;
+}
+
 /* Text mode: @indent spaces. */
 static void indent_by(struct out *o, int indent)
 {

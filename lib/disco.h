@@ -33,6 +33,11 @@ bool disco_has_feature(xmpp_stanza_t *q, const char *var);
 bool disco_has_identity(xmpp_stanza_t *q, const char *category,
                         const char *type);
 
+/* The name of the first identity of @category and @type in @q that has
+ * one, or NULL. Borrowed from @q. */
+const char *disco_identity_name(xmpp_stanza_t *q, const char *category,
+                                const char *type);
+
 /*
  * Prints a disco#info <query/>: identities, features and extended info
  * forms (XEP-0128). JSON members: "identities" [{category, type, name,

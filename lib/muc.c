@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "disco.h"
 #include "err.h"
 #include "jid.h"
 #include "rc.h"
@@ -50,7 +51,8 @@ static void read_item(xmpp_stanza_t *item, struct muc_presence *p)
         if (!p->actor)
             p->actor = xmpp_stanza_get_attribute(actor, "jid");
     }
-    p->reason = text_of(item, "reason");
+    if (text_of(item, "reason")) /* else <destroy/>'s, in either order */
+        p->reason = text_of(item, "reason");
 }
 
 static void read_x(xmpp_stanza_t *x, struct muc_presence *p)

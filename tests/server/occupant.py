@@ -9,7 +9,8 @@
 Joins ROOM as NICK (XEP-0045, raw stanzas, no plugin), prints "READY" on
 stderr once its own presence (status 110) came, says each --say TEXT, then
 prints every message and presence that comes from the room, and every
-message from anyone else (invitations, private messages), as one JSON line:
+message from anyone else (invitations, private messages), as one JSON line
+(a presence of the room itself, not of an occupant, is left out):
 
     {"kind": "message"|"presence", "type", "from", "id", "body", "subject",
      "codes": [110, 307, ...], "role", "affiliation", "nick", "reason",
@@ -47,6 +48,7 @@ class Occupant(TestClient):
         super().__init__(args)
         self.printed = 0
         self.joined = False
+        self.nick = None  # ours, as the room knows it
         self.add_event_handler("session_start", self.start_session)
         self.register_handler_raw()
 
@@ -100,6 +102,8 @@ class Occupant(TestClient):
         from_room = frm.split("/")[0].lower() == self.args.room.lower()
         if kind == "presence" and not from_room:
             return
+        if kind == "presence" and "/" not in frm and xml.get("type") != "error":
+            return  # the room's own (ejabberd: its caps), not an occupant's
         x = xml.find("{%s}x" % MUC_USER)
         item = x.find("{%s}item" % MUC_USER) if x is not None else None
         codes = [int(s.get("code")) for s in x.findall("{%s}status" % MUC_USER)] \
@@ -133,11 +137,18 @@ class Occupant(TestClient):
             err("join refused: %s" % cond[0])
             self.finish(2)
             return
-        self_pres = kind == "presence" and 110 in codes
+        # our own presence: status 110, or from our nick (ejabberd's
+        # removal by a room's destruction has no 110)
+        nick = frm.split("/", 1)[1] if "/" in frm else None
+        self_pres = kind == "presence" and (
+            110 in codes or (self.joined and from_room and nick == self.nick))
         if self_pres and not self.joined and xml.get("type") != "unavailable":
             self.joined = True
+            self.nick = nick
             self.ready()
             return
+        if self_pres and 303 in codes and item is not None and item.get("nick"):
+            self.nick = item.get("nick")
         if not self.joined and not self.args.no_join:
             return  # the occupants and history before our own presence
         self.emit(line)

@@ -58,6 +58,12 @@ static const struct pcase cases[] = {
       "</destroy></x></presence>",
       true, "bob", "none", NULL, NULL, NULL, NULL, "moved", "",
       "the room was destroyed" },
+    { "the room destroyed, <destroy/> first (as both servers send it)",
+      "<presence from='r@c/bob' type='unavailable'>" X
+      "<destroy jid='n@c'><reason>moved</reason></destroy>"
+      "<item role='none' affiliation='none'/></x></presence>",
+      true, "bob", "none", "none", NULL, NULL, NULL, "moved", "",
+      "the room was destroyed" },
     { "not from an occupant (no resource)", "<presence from='r@c'/>", false,
       NULL, NULL, NULL, NULL, NULL, NULL, NULL, "", NULL },
     { "a message is no presence", "<message from='r@c/x'/>", false, NULL, NULL,
