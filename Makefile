@@ -85,8 +85,7 @@ $(BUILD)/inst/bin/stanza: $(BUILD)/stanza $(MAN_OUT) $(wildcard completions/*)
 test: $(BUILD)/inst/bin/stanza unit
 	@tests/run $(BUILD)
 
-# The same suite against ejabberd 23.01 instead of Prosody: the e2e files
-# adapted to ejabberd so far (the list is in tests/run).
+# The same suite against ejabberd 23.01 instead of Prosody.
 test-ejabberd: $(BUILD)/inst/bin/stanza unit
 	@STANZA_TEST_SERVER=ejabberd tests/run $(BUILD)
 

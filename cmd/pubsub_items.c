@@ -493,9 +493,12 @@ static xmpp_stanza_t *items_iq(struct pubsub *P, const char *after)
 
 /* Asks page after page (XEP-0059) until the service has no more (an
  * empty page, or as many as its count); a service without result sets
- * answers the first with everything. */
+ * answers the first with everything. With --id or --max there is one
+ * request, not paged: a result set in its answer (ejabberd's) only
+ * describes it. */
 static int fetch_items(struct pubsub *P, struct got *g)
 {
+    bool paged = !P->ids.n && P->max < 0;
     char *after = NULL;
     int rc = RC_OK;
 
@@ -518,7 +521,7 @@ static int fetch_items(struct pubsub *P, struct got *g)
         set = ps ? xmpp_stanza_get_child_by_ns(ps, NS_RSM) : NULL;
         last = rsm_text(set, "last");
         count = rsm_text(set, "count");
-        if (!set || !last || g->n == before ||
+        if (!paged || !set || !last || g->n == before ||
             (count && strtoul(count, NULL, 10) <= g->n))
             break;
         if (after && !strcmp(after, last)) {

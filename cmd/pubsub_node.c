@@ -120,6 +120,7 @@ static int fill_form(struct pubsub *P, xmpp_stanza_t *iq, const char *verb,
     if (!(f = form_parse(form_find(ps_reply_child(P, verb)))))
         return fail(RC_PROTOCOL, "%s answered without a configuration form",
                     P->service);
+    pubsub_config_complete(f, &P->in);
     if ((rc = form_apply(f, &P->in, true, err, sizeof(err))) == RC_OK &&
         (rc = form_check(f, err, sizeof(err))) == RC_OK)
         *x = submit_filled(P->s.ctx, f);

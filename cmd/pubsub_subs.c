@@ -129,14 +129,14 @@ int ps_subscribe(struct pubsub *P)
     int rc;
 
     xmpp_stanza_set_attribute(el, "jid", who);
-    if (P->opts_form) {
-        xmpp_stanza_t *opts = stanza_add(
-            xmpp_stanza_get_child_by_name(iq, "pubsub"), "options", NULL);
-
-        xmpp_stanza_set_attribute(opts, "node", P->node);
-        xmpp_stanza_set_attribute(opts, "jid", who);
-        xmpp_stanza_add_child(opts, P->opts_form);
-    }
+    /* subscribe and configure (XEP-0060 §6.3.7, example 92): <options/>
+     * names no node nor JID, those of <subscribe/> apply (ejabberd refuses
+     * them there with bad-request) */
+    if (P->opts_form)
+        xmpp_stanza_add_child(
+            stanza_add(xmpp_stanza_get_child_by_name(iq, "pubsub"), "options",
+                       NULL),
+            P->opts_form);
     if ((rc = ps_ask(P, iq)) == RC_OK)
         print_subscription(P, who);
     free(jid);
@@ -167,6 +167,21 @@ struct col {
     const char *attr, *fmt;
 };
 
+/* Attribute @attr of row @row of @list, asked for with node @asked. A row
+ * without a node is of the node the list is for: <subscriptions node=.../>
+ * (XEP-0060 §5.6), or, when the answer does not say (ejabberd's), the one
+ * asked for */
+static const char *row_attr(xmpp_stanza_t *list, xmpp_stanza_t *row,
+                            const char *attr, const char *asked)
+{
+    const char *v = xmpp_stanza_get_attribute(row, attr);
+
+    if (v || strcmp(attr, "node"))
+        return v;
+    v = xmpp_stanza_get_attribute(list, "node");
+    return v ? v : asked;
+}
+
 /* The @child rows of @list as member @key: JSON objects, text lines */
 static void print_rows(struct pubsub *P, xmpp_stanza_t *list, const char *child,
                        const char *key, const struct col *cols)
@@ -191,7 +206,7 @@ static void print_rows(struct pubsub *P, xmpp_stanza_t *list, const char *child,
         out_obj_begin(o, NULL);
         for (size_t i = 0; cols[i].attr; i++)
             out_str(o, cols[i].attr, cols[i].fmt,
-                    xmpp_stanza_get_attribute(c, cols[i].attr));
+                    row_attr(list, c, cols[i].attr, P->node));
         out_obj_end(o);
     }
     if (o->mode == OUT_JSON) {

@@ -258,6 +258,20 @@ struct form_field *form_field(const struct form *f, const char *var)
     return NULL;
 }
 
+struct form_field *form_add(struct form *f, const char *var,
+                            enum form_kind kind)
+{
+    struct form_field *fl;
+
+    f->fields = xrealloc(f->fields, f->nfields + 1, sizeof(*f->fields));
+    fl = &f->fields[f->nfields++];
+    memset(fl, 0, sizeof(*fl));
+    fl->var = xstrdup(var);
+    fl->type = xstrdup(form_kind_name(kind));
+    fl->kind = kind;
+    return fl;
+}
+
 const char *form_type(const struct form *f)
 {
     const struct form_field *fl = form_field(f, "FORM_TYPE");

@@ -97,6 +97,10 @@ const char *form_type(const struct form *f);
 /* The field named @var, or NULL. */
 struct form_field *form_field(const struct form *f, const char *var);
 
+/* Appends an empty field @var of @kind to @f and returns it (borrowed). */
+struct form_field *form_add(struct form *f, const char *var,
+                            enum form_kind kind);
+
 /* Writes "a, b, c", the vars of the fields of @f a user may set (not
  * fixed or hidden), to @buf, for messages. */
 void form_list_vars(const struct form *f, char *buf, size_t len);

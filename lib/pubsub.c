@@ -276,3 +276,63 @@ int pubsub_find_service(struct session *s, char **jid)
     free(domain);
     return rc;
 }
+
+/* --- node configuration -------------------------------------------- */
+
+/* The pubsub#node_config fields of XEP-0060 §16.4.4 and their types */
+static const struct {
+    const char *var;
+    enum form_kind kind;
+} config_fields[] = {
+    { "pubsub#access_model", FORM_LIST_SINGLE },
+    { "pubsub#body_xslt", FORM_TEXT_SINGLE },
+    { "pubsub#children_association_policy", FORM_LIST_SINGLE },
+    { "pubsub#children_association_whitelist", FORM_JID_MULTI },
+    { "pubsub#children", FORM_TEXT_MULTI },
+    { "pubsub#children_max", FORM_TEXT_SINGLE },
+    { "pubsub#collection", FORM_TEXT_MULTI },
+    { "pubsub#contact", FORM_JID_MULTI },
+    { "pubsub#dataform_xslt", FORM_TEXT_SINGLE },
+    { "pubsub#deliver_notifications", FORM_BOOLEAN },
+    { "pubsub#deliver_payloads", FORM_BOOLEAN },
+    { "pubsub#description", FORM_TEXT_SINGLE },
+    { "pubsub#item_expire", FORM_TEXT_SINGLE },
+    { "pubsub#itemreply", FORM_LIST_SINGLE },
+    { "pubsub#language", FORM_LIST_SINGLE },
+    { "pubsub#max_items", FORM_TEXT_SINGLE },
+    { "pubsub#max_payload_size", FORM_TEXT_SINGLE },
+    { "pubsub#node_type", FORM_LIST_SINGLE },
+    { "pubsub#notification_type", FORM_LIST_SINGLE },
+    { "pubsub#notify_config", FORM_BOOLEAN },
+    { "pubsub#notify_delete", FORM_BOOLEAN },
+    { "pubsub#notify_retract", FORM_BOOLEAN },
+    { "pubsub#notify_sub", FORM_BOOLEAN },
+    { "pubsub#persist_items", FORM_BOOLEAN },
+    { "pubsub#presence_based_delivery", FORM_BOOLEAN },
+    { "pubsub#publish_model", FORM_LIST_SINGLE },
+    { "pubsub#purge_offline", FORM_BOOLEAN },
+    { "pubsub#roster_groups_allowed", FORM_LIST_MULTI },
+    { "pubsub#send_last_published_item", FORM_LIST_SINGLE },
+    { "pubsub#tempsub", FORM_BOOLEAN },
+    { "pubsub#subscribe", FORM_BOOLEAN },
+    { "pubsub#title", FORM_TEXT_SINGLE },
+    { "pubsub#type", FORM_TEXT_SINGLE },
+};
+
+void pubsub_config_complete(struct form *f, const struct form_input *in)
+{
+    const char *type = form_type(f);
+
+    if (!type || strcmp(type, PUBSUB_NODE_CONFIG))
+        return;
+    for (size_t i = 0; i < in->n; i++) {
+        const char *var = in->v[i].var;
+
+        if (form_field(f, var))
+            continue;
+        for (size_t k = 0; k < sizeof(config_fields) / sizeof(*config_fields);
+             k++)
+            if (!strcmp(var, config_fields[k].var))
+                form_add(f, var, config_fields[k].kind);
+    }
+}

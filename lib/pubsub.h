@@ -16,6 +16,7 @@
 
 #include <strophe.h>
 
+#include "form.h"
 #include "out.h"
 #include "session.h"
 
@@ -57,6 +58,16 @@ xmpp_stanza_t *pubsub_payload_of(xmpp_stanza_t *item);
 /* The pubsub-specific condition of the error stanza @st
  * (precondition-not-met, not-subscribed, ...), or NULL; borrowed. */
 const char *pubsub_error_condition(xmpp_stanza_t *st);
+
+/*
+ * Adds to the node configuration form @f the fields that @in sets, @f
+ * lacks and XEP-0060 registers for pubsub#node_config (§16.4.4), with
+ * their registered types: a service may leave out of its form an option
+ * it has no value for (ejabberd shows pubsub#title only once a node has
+ * one) and still take it. Others stay unknown, for form_apply() to
+ * refuse.
+ */
+void pubsub_config_complete(struct form *f, const struct form_input *in);
 
 /*
  * Prints an <item/> (or a <retract/>) through @o: JSON {id, publisher,

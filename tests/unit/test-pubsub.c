@@ -7,6 +7,7 @@
 
 #include <strophe.h>
 
+#include "lib/form.h"
 #include "lib/jsonin.h"
 #include "lib/out.h"
 #include "lib/pubsub.h"
@@ -146,6 +147,47 @@ static void check_jv_text(void)
     jv_free(v);
 }
 
+/* A node configuration form without pubsub#title (as ejabberd's default
+ * one): a registered field the user sets is added with its type, an
+ * unknown one is not; other forms are left alone */
+static void check_config_complete(void)
+{
+    static const char xml[] =
+        "<x xmlns='jabber:x:data' type='form'><field var='FORM_TYPE' "
+        "type='hidden'><value>" PUBSUB_NODE_CONFIG "</value></field><field "
+        "var='pubsub#max_items' type='text-single'/></x>";
+    struct form_input in = { 0 };
+    char err[256];
+    xmpp_stanza_t *x = xmpp_stanza_new_from_string(ctx, xml);
+    struct form *f = form_parse(x);
+    struct form_field *fl;
+
+    form_input_add_arg(&in, "pubsub#title=Builds", err, sizeof(err));
+    form_input_add_arg(&in, "pubsub#notify_sub=1", err, sizeof(err));
+    form_input_add_arg(&in, "pubsub#colour=blue", err, sizeof(err));
+    form_input_add_arg(&in, "pubsub#max_items=5", err, sizeof(err));
+    pubsub_config_complete(f, &in);
+    ok(f->nfields == 4, "config_complete: two registered fields added");
+    fl = form_field(f, "pubsub#title");
+    ok(fl && fl->kind == FORM_TEXT_SINGLE && !strcmp(fl->type, "text-single"),
+       "config_complete: pubsub#title is text-single");
+    fl = form_field(f, "pubsub#notify_sub");
+    ok(fl && fl->kind == FORM_BOOLEAN, "config_complete: notify_sub boolean");
+    ok(!form_field(f, "pubsub#colour"), "config_complete: unknown not added");
+    ok(form_apply(f, &in, true, err, sizeof(err)) == RC_DATAERR &&
+           strstr(err, "pubsub#colour"),
+       "config_complete: an unknown field is still refused");
+    form_free(f);
+    f = form_parse(x);
+    free(f->fields[0].values[0]);
+    f->fields[0].values[0] = strdup("urn:other");
+    pubsub_config_complete(f, &in);
+    ok(f->nfields == 2, "config_complete: another form type is left alone");
+    form_free(f);
+    form_input_free(&in);
+    xmpp_stanza_release(x);
+}
+
 int main(void)
 {
     xmpp_initialize();
@@ -164,6 +206,7 @@ int main(void)
         free(got);
     }
     check_jv_text();
+    check_config_complete();
     xmpp_ctx_free(ctx);
     xmpp_shutdown();
     return done_testing();
