@@ -379,7 +379,7 @@ console_tty() {
     [ "$(stat -c %a "$XDG_STATE_HOME/stanza")" = 700 ]
     ! grep -q alice-pw "$hist"
     grep -q 'redacted' "$hist"
-    _tmux kill-server
+    tmux_kill
     console_tty alice
     # Ctrl-R searches it: the stanza comes back as one line, masked
     tmux_keys C-r

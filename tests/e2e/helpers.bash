@@ -218,6 +218,8 @@ wait_for() {
 #                          screen matches the extended REGEX
 #   tmux_done [S]          waits until CMD has ended; its exit status is in
 #                          $BATS_TEST_TMPDIR/tmux.rc
+#   tmux_kill              ends the terminal and its server (before a
+#                          second tmux_start in the same test)
 _tmux() {
     tmux -S "$BATS_TEST_TMPDIR/tmux.sock" "$@"
 }
@@ -229,6 +231,18 @@ tmux_start() {
     _tmux new-session -d -x 120 -y 40 \
         "$cmd; echo \$? >'$BATS_TEST_TMPDIR/tmux.rc'; sleep 600" 3>&-
     track "$(_tmux display-message -p '#{pid}')"
+}
+
+# until the server is gone ("no server running"), a tmux_start would
+# reach the dying one ("server exited unexpectedly")
+tmux_kill() {
+    local i
+    _tmux kill-server 2>/dev/null || true
+    for ((i = 0; i < 100; i++)); do
+        [[ $(_tmux has-session 2>&1) == "no server running"* ]] && break
+        sleep 0.05
+    done
+    rm -f "$BATS_TEST_TMPDIR/tmux.sock"
 }
 
 tmux_keys() { _tmux send-keys "$@"; }
