@@ -67,8 +67,8 @@ struct muc {
 int muc_tail(struct muc *M);
 int muc_history(struct muc *M);
 
-/* Administration and rooms themselves (cmd/muc_admin.c): each takes
- * the arguments after the room. */
+/* Administration (cmd/muc_admin.c) and the rooms themselves
+ * (cmd/muc_rooms.c): each takes the arguments after the room. */
 int muc_admin_check(struct muc *M, const char *verb, int n, char **args);
 int muc_kick(struct muc *M, char **args, int n);
 int muc_ban(struct muc *M, char **args, int n);
@@ -88,5 +88,13 @@ int muc_enter(struct muc *M, bool full);
 /* Prints the error answer @reply from the room (stderr; --json: a
  * record) and returns RC_REMOTE. */
 int muc_remote_error(struct muc *M, xmpp_stanza_t *reply);
+
+/* An iq of @type to the room with a <query xmlns=@ns/> (in *@q). */
+xmpp_stanza_t *muc_room_iq(struct muc *M, const char *type, const char *ns,
+                           xmpp_stanza_t **q);
+
+/* Sends @iq to the room; RC_OK with *@reply (released by the caller), or
+ * the code after saying why. */
+int muc_ask(struct muc *M, xmpp_stanza_t *iq, xmpp_stanza_t **reply);
 
 #endif
