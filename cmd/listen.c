@@ -4,8 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "cmd.h"
+#include "lib/cursor.h"
 #include "lib/err.h"
 #include "lib/exec.h"
 #include "lib/jid.h"
@@ -48,8 +50,12 @@ struct listen {
     const char *version_name;
     long seen; /* stanzas that matched */
     struct execq jobs;
-    struct mam mam; /* what we saw of the archive, to catch up */
-    long long end;  /* when --until ends it (monotonic ms); 0: never */
+    struct mam mam;     /* what we saw of the archive, to catch up */
+    long long end;      /* when --until ends it (monotonic ms); 0: never */
+    const char *cursor; /* --cursor FILE */
+    char *resume;       /* the archive id read from it, or NULL */
+    char *printed;      /* the archive id of the last message printed */
+    bool had_place;     /* the archive had the id read from it */
 };
 
 static bool from_matches(const char *want, const char *from)
@@ -148,10 +154,17 @@ static void run_exec(struct listen *L, xmpp_stanza_t *st)
 
 static void deliver(struct listen *L, xmpp_stanza_t *st)
 {
+    const char *id;
+
     if ((L->count && L->seen >= L->count) || !matches(L, st))
         return;
     L->seen++;
     record_print(&L->s->out, st);
+    if (L->cursor && (id = mam_id(&L->mam, st))) {
+        free(L->printed);
+        if (!(L->printed = strdup(id)))
+            abort();
+    }
     if (L->exec)
         run_exec(L, st);
 }
@@ -265,17 +278,27 @@ static void send_presence(struct listen *L)
     xmpp_stanza_release(p);
 }
 
+static void add_handlers(struct listen *L)
+{
+    respond_install(L->s, L->version_name);
+    xmpp_handler_add(L->s->conn, on_stanza, NULL, NULL, NULL, L);
+}
+
 /* On a new connection: handlers, then initial presence. */
 static void go_online(struct listen *L)
 {
-    struct session *s = L->s;
-
-    respond_install(s, L->version_name);
-    xmpp_handler_add(s->conn, on_stanza, NULL, NULL, NULL, L);
+    add_handlers(L);
     send_presence(L);
     /* after the presence: Prosody sends no offline messages to a client
      * that has asked the archive */
     mam_online(&L->mam);
+}
+
+static bool counted(void *arg)
+{
+    struct listen *L = arg;
+
+    return L->count && L->seen >= L->count;
 }
 
 static bool stop_now(void *arg)
@@ -308,27 +331,97 @@ static int listen_loop(struct listen *L)
         .s = L->s, .online = relinked, .idle = idle, .arg = L
     };
 
-    r.end = L->end = L->until_ms ? session_now() + L->until_ms : 0;
+    r.end = L->end;
     return reconnect_stay(&r, L->no_reconnect, stop_now, L);
+}
+
+/*
+ * --cursor with a place to resume from ("": the archive's start): before
+ * the initial presence, everything the archive holds after it (so that
+ * Prosody sends no offline message, and ejabberd's come again as
+ * duplicates). An id the archive no longer has is said, and listening
+ * starts from now. Returns RC_OK, or the code of a lost connection or a
+ * signal.
+ */
+static int resume(struct listen *L)
+{
+    struct mam *m = &L->mam;
+    char cond[128] = "";
+    int rc;
+
+    m->last = *L->resume ? L->resume : NULL;
+    if (!m->last)
+        free(L->resume);
+    L->resume = NULL;
+    m->enough = counted;
+    m->enough_arg = L;
+    add_handlers(L);
+    rc = mam_catch_up(m, L->end, cond, sizeof(cond));
+    m->enough = NULL;
+    m->since = time(NULL); /* no marking query: the place is known */
+    if (rc == RC_OK || session_signal() || L->s->state != S_ONLINE)
+        return rc;
+    warn("--cursor: cannot read the archive after '%s' (%s): listening "
+         "from now on",
+         m->last ? m->last : "its start", rc == RC_REMOTE ? cond : "no answer");
+    free(m->last);
+    m->last = NULL;
+    m->since = 0;
+    L->had_place = false; /* a new place, from where the archive ends */
+    return RC_OK;
+}
+
+/* --cursor at the end: the last message printed, or, on a first run
+ * that printed nothing, where the archive ended (messages after it were
+ * not printed because they did not match; "" if it was empty). */
+static int save_cursor(struct listen *L)
+{
+    const char *id = L->printed;
+
+    if (!id && !L->had_place)
+        id = L->mam.last ? L->mam.last : L->mam.answered ? "" : NULL;
+    if (!id) {
+        if (!L->had_place)
+            warn("--cursor: the server has no message archive: '%s' not "
+                 "written",
+                 L->cursor);
+        return RC_OK;
+    }
+    return cursor_write(L->cursor, id);
 }
 
 static int listen_run(struct listen *L)
 {
     struct session *s = L->s;
-    int rc;
+    bool resumed = L->resume != NULL;
+    int rc, rc2;
 
     s->no_sm = true; /* closing without acks would replay into offline */
     if ((rc = session_connect(s)) != RC_OK)
         return session_report(s);
     mam_init(&L->mam, s, NULL);
-    go_online(L);
-    rc = listen_loop(L);
+    L->end = L->until_ms ? session_now() + L->until_ms : 0;
+    L->had_place = resumed;
+    if (L->resume && (rc = resume(L)) != RC_OK) {
+        mam_free(&L->mam);
+        return session_signal() ? rc : session_report(s);
+    }
+    if (resumed) { /* handlers are in; after the archive query, neither
+                    * server sends offline messages: they came from it */
+        send_presence(L);
+        mam_online(&L->mam);
+    } else {
+        go_online(L);
+    }
+    rc = counted(L) ? RC_OK : listen_loop(L);
     exec_drain(&L->jobs, DRAIN_MS);
     /* what arrives while the stream closes is not read: mam_take() must
      * not see it once the archive state is gone (ejabberd goes on routing
      * until it has read our </stream>) */
     if (s->conn)
         xmpp_handler_delete(s->conn, on_stanza);
+    if (L->cursor && (rc2 = save_cursor(L)) != RC_OK && !rc)
+        rc = rc2;
     mam_free(&L->mam);
     return rc;
 }
@@ -365,6 +458,9 @@ int cmd_listen(int argc, char **argv)
                     "connection (default 60, 0: never)"),
         OPT_STRING(0, "version-name", &L.version_name, "name",
                    "the name version queries are told (default stanza)"),
+        OPT_STRING(0, "cursor", &L.cursor, "file",
+                   "first print what the archive holds after the id in "
+                   "FILE; keep the last printed message's id there"),
         OPT_COMMON(&s.opt),
         OPT_END(),
     };
@@ -387,7 +483,14 @@ int cmd_listen(int argc, char **argv)
     if (L.version_name &&
         (rc = text_check_input("--version-name", 0, L.version_name, 0)))
         return rc;
+    if (L.cursor && ((rc = cursor_check(L.cursor)) != RC_OK ||
+                     (rc = cursor_read(L.cursor, &L.resume)) != RC_OK)) {
+        free(L.resume);
+        return rc;
+    }
     if ((rc = session_start(&s, true)) == RC_OK)
         rc = listen_run(&L);
+    free(L.resume);
+    free(L.printed);
     return session_end(&s, rc);
 }

@@ -53,7 +53,7 @@ _stanza_accounts() {
 _stanza_value() {
     local words=
     case $1 in
-    --password-file | --ca-file | --client-cert | --client-key | --trace | --config | --form | \
+    --password-file | --ca-file | --client-cert | --client-key | --trace | --config | --form | --cursor | \
         --room-password-file)
         compopt -o filenames 2>/dev/null || true
         mapfile -t COMPREPLY < <(compgen -f -- "$2")

@@ -163,7 +163,7 @@ function __stanza_complete
     end
     if test -n "$opt"
         switch $opt
-            case --password-file --ca-file --client-cert --client-key --trace --config --form --room-password-file
+            case --password-file --ca-file --client-cert --client-key --trace --config --form --room-password-file --cursor
                 __fish_complete_path $cur | string replace -r -- '^' "$prefix"
             case -o --output
                 printf "$prefix%s\n" text json xml

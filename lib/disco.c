@@ -10,6 +10,8 @@
 #include "rc.h"
 #include "stanza.h"
 
+#define NS_OFFLINE "http://jabber.org/protocol/offline" /* XEP-0013 */
+
 enum { INFO, ITEMS };
 
 xmpp_stanza_t *disco_request(xmpp_ctx_t *ctx, const char *to, const char *node,
@@ -437,4 +439,15 @@ void disco_walk_free(struct disco_walk *w)
 {
     free_entity(w->root);
     w->root = NULL;
+}
+
+bool disco_offline_held(struct session *s)
+{
+    xmpp_stanza_t *iq = disco_request(s->ctx, NULL, NS_OFFLINE, false);
+    xmpp_stanza_t *reply = NULL;
+    int rc = session_iq(s, iq, &reply);
+
+    if (reply)
+        xmpp_stanza_release(reply);
+    return rc == RC_OK;
 }

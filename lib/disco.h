@@ -26,6 +26,12 @@ xmpp_stanza_t *disco_request(xmpp_ctx_t *ctx, const char *to, const char *node,
 /* The <query/> of a disco answer @reply, or NULL. Borrowed from @reply. */
 xmpp_stanza_t *disco_query(xmpp_stanza_t *reply, bool items);
 
+/* XEP-0013 §2.2: asks our server about its offline-message node, after
+ * which it must not send offline messages when we send presence (they
+ * stay stored). True if it answered so (ejabberd; Prosody has no
+ * XEP-0013). Call before the initial presence. */
+bool disco_offline_held(struct session *s);
+
 /* True if the disco#info <query/> @q lists feature @var. */
 bool disco_has_feature(xmpp_stanza_t *q, const char *var);
 

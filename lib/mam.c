@@ -70,6 +70,11 @@ static const char *stanza_id(const struct mam *m, xmpp_stanza_t *st)
     return NULL;
 }
 
+const char *mam_id(const struct mam *m, xmpp_stanza_t *st)
+{
+    return stanza_id(m, st);
+}
+
 /* Does @from name the archive we query? */
 static bool from_archive(const struct mam *m, const char *from)
 {
@@ -218,6 +223,7 @@ static int mark_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
     m->queryid[0] = m->mark_id[0] = '\0';
     if (stanza_is_error(st))
         return 0; /* no archive: m->since is all we have */
+    m->answered = true;
     /* what arrived before this answer is in it: newer ids come later */
     if ((last = fin_last(st, &fin, &complete)))
         set_str(&m->last, last);
@@ -292,6 +298,8 @@ int mam_catch_up(struct mam *m, long long end, char *cond, size_t condlen)
     m->marking = false; /* its connection, and its handler, are gone */
     m->mark_id[0] = '\0';
     for (int page = 0; !complete && rc == RC_OK; page++) {
+        if (m->enough && m->enough(m->enough_arg))
+            break;
         if (page == MAM_MAX_PAGES) {
             snprintf(cond, condlen, "more than %d messages missed",
                      MAM_PAGE * MAM_MAX_PAGES);
@@ -302,6 +310,7 @@ int mam_catch_up(struct mam *m, long long end, char *cond, size_t condlen)
             break; /* the newest page is all that was asked for */
     }
     m->queryid[0] = '\0';
+    m->answered = m->answered || rc == RC_OK;
     if (cursor && !m->live_moved)
         set_str(&m->last, cursor);
     free(cursor);

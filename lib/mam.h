@@ -43,6 +43,10 @@ struct mam {
     struct idset seen; /* archive ids delivered */
     long caught;       /* messages the last catch-up delivered */
     long last_n;       /* >0: mam_catch_up() asks for the newest N only */
+    bool answered;     /* the archive answered a query: there is one */
+    /* if set, mam_catch_up() asks for no more pages once it is true */
+    bool (*enough)(void *arg);
+    void *enough_arg;
 };
 
 /* @archive: a room's bare JID, or NULL for @s's own account. */
@@ -66,6 +70,10 @@ enum mam_take {
  * releases it.
  */
 enum mam_take mam_take(struct mam *m, xmpp_stanza_t *st, xmpp_stanza_t **msg);
+
+/* The archive id (XEP-0359 stanza-id) that @st carries from the archive
+ * @m reads, or NULL: a result of mam_take() carries its own. */
+const char *mam_id(const struct mam *m, xmpp_stanza_t *st);
 
 /*
  * Asks the archive, page after page, for everything after what was seen

@@ -7,10 +7,9 @@
 
 #include "err.h"
 #include "jid.h"
+#include "disco.h"
 #include "rc.h"
 #include "stanza.h"
-
-#define NS_OFFLINE "http://jabber.org/protocol/offline" /* XEP-0013 */
 
 static char *dup_or_null(const char *s)
 {
@@ -450,21 +449,6 @@ static int round_trip(struct session *s)
                                           : session_iq_failed(s, NULL, rc);
 }
 
-/* XEP-0013 §2.2: once asked about the offline node, the server must not
- * send offline messages when we send presence. True if it answered so. */
-static bool offline_held(struct session *s)
-{
-    xmpp_stanza_t *iq = xmpp_iq_new(s->ctx, "get", NULL), *reply = NULL;
-    xmpp_stanza_t *q = stanza_add(iq, "query", NS_DISCO_INFO);
-    int rc;
-
-    xmpp_stanza_set_attribute(q, "node", NS_OFFLINE);
-    rc = session_iq(s, iq, &reply);
-    if (reply)
-        xmpp_stanza_release(reply);
-    return rc == RC_OK;
-}
-
 static void send_priority(struct session *s, const char *priority)
 {
     xmpp_stanza_t *p = xmpp_presence_new(s->ctx);
@@ -480,7 +464,7 @@ int roster_presence(struct session *s, struct roster *r, long wait_ms)
     int rc;
 
     install(s, r);
-    if (r->requests && offline_held(s)) {
+    if (r->requests && disco_offline_held(s)) {
         send_priority(s, "0");
         if (s->state != S_ONLINE)
             return session_report(s);

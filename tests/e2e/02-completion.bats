@@ -137,6 +137,17 @@ expect() {
     expect "$BATS_TEST_TMPDIR/ca.pem"
 }
 
+@test "bash, fish: stanza listen --cur<TAB> offers --cursor, which takes a file name" {
+    touch "$BATS_TEST_TMPDIR/place"
+    complete_words stanza listen --cur
+    expect --cursor
+    complete_words stanza listen --cursor "$BATS_TEST_TMPDIR/pla"
+    expect "$BATS_TEST_TMPDIR/place"
+    command -v fish >/dev/null || skip "fish is not installed"
+    run -0 fish_complete "stanza listen --cursor $BATS_TEST_TMPDIR/pla"
+    [ "$output" = "$BATS_TEST_TMPDIR/place" ]
+}
+
 @test "bash: options are offered after options, not after the first argument" {
     complete_words stanza send --type chat -s hi --thr
     expect --thread
