@@ -161,7 +161,6 @@ static int run(struct session *s, const char *name, bool listing, int argc,
 {
     int rc;
 
-    s->no_sm = true;
     if ((rc = session_open(s, false)) != RC_OK)
         return rc;
     return listing ? list(s) : change(s, name, argv, argc);

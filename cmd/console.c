@@ -569,6 +569,7 @@ int cmd_console(int argc, char **argv)
     int rc;
 
     session_init(&s, "console");
+    s.sm = true; /* the stream as the server offers it, SM included */
     const struct opt opts[] = {
         OPT_SECONDS(0, "wait", &C.wait_ms,
                     "from a pipe: after the answers, show what arrives for "

@@ -396,7 +396,6 @@ static int listen_run(struct listen *L)
     bool resumed = L->resume != NULL;
     int rc, rc2;
 
-    s->no_sm = true; /* closing without acks would replay into offline */
     if ((rc = session_connect(s)) != RC_OK)
         return session_report(s);
     mam_init(&L->mam, s, NULL);

@@ -200,7 +200,6 @@ int muc_tail(struct muc *M)
         return fail(RC_USAGE, "--count must be at least 1");
     if (s->keepalive_ms < 0)
         s->keepalive_ms = KEEPALIVE_MS;
-    s->no_sm = true; /* closing without acks would replay into offline */
     if ((rc = session_open(s, true)) != RC_OK)
         return rc;
     T.end = M->until_ms > 0 ? session_now() + M->until_ms : 0;

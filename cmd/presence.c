@@ -133,7 +133,6 @@ static int do_set(struct pctx *c)
     struct session *s = &c->s;
     int rc;
 
-    s->no_sm = true; /* no acks owed when we close */
     if ((rc = session_open(s, true)) != RC_OK)
         return rc;
     s->deadline = session_now() + s->opt.timeout_ms;
@@ -221,7 +220,6 @@ static int do_get(struct pctx *c, const char *jid)
     const struct roster_item *it;
     int rc;
 
-    s->no_sm = true;
     if ((rc = session_open(s, false)) != RC_OK ||
         (rc = roster_fetch(s, &c->r)) != RC_OK)
         return rc;

@@ -445,8 +445,6 @@ static int run(struct pubsub *P)
         return rc;
     if (P->verb->prepare && (rc = P->verb->prepare(P)) != RC_OK)
         return rc;
-    if (!strcmp(P->verb->name, "listen"))
-        s->no_sm = true; /* closing without acks would replay into offline */
     if ((rc = session_connect(s)) != RC_OK)
         return session_report(s);
     if ((rc = service(P)) != RC_OK)

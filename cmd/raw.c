@@ -190,7 +190,6 @@ static int run(struct raw *R, int rc)
 {
     struct session *s = R->s;
 
-    s->no_sm = true; /* a short-lived receiver: no acks owed at close */
     if (rc == RC_OK && (rc = session_connect(s)) != RC_OK)
         rc = session_report(s);
     if (rc == RC_OK)

@@ -719,7 +719,6 @@ int cmd_roster(int argc, char **argv)
             0 &&
         (c.v = &verbs[v]) && check_usage(&c, argc, argv) == RC_OK &&
         (!c.v->check || (rc = c.v->check(&c, argv)) == RC_OK)) {
-        c.s.no_sm = true; /* short-lived: no acks owed on closing */
         if ((rc = session_open(&c.s, false)) == RC_OK)
             rc = c.v->run(&c, argv);
     }

@@ -456,7 +456,6 @@ int cmd_send(int argc, char **argv)
                   "%zu message(s) to %d recipient(s) are over %d stanzas — "
                   "split the input; nothing was sent",
                   msgs.n, nrcpt, STANZAS_MAX);
-    s.no_sm = so.receipt; /* receipts come in: no acks owed on closing */
     if (rc == RC_OK && (rc = session_start(&s, false)) == RC_OK)
         rc = send_all(&s, &so, argv, nrcpt, &msgs);
     list_free(&msgs);

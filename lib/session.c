@@ -586,7 +586,7 @@ static void configure(struct session *s)
         flags |= XMPP_CONN_FLAG_LEGACY_SSL;
     if (a->insecure)
         flags |= XMPP_CONN_FLAG_TRUST_TLS;
-    if (s->no_sm)
+    if (!s->sm)
         flags |= XMPP_CONN_FLAG_DISABLE_SM;
     xmpp_conn_set_flags(s->conn, flags);
     xmpp_conn_set_jid(s->conn, jid);

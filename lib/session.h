@@ -33,11 +33,16 @@ struct session {
     int rc;             /* why the last connection ended */
     long long deadline; /* CLOCK_MONOTONIC ms; 0: not started */
     long tick_ms;       /* longest sleep per turn of the loop */
-    bool no_sm;         /* no XEP-0198 (short-lived receivers) */
-    long keepalive_ms;  /* ping the server when online this often; 0: no */
-    long long ka_next;  /* when the next keepalive ping is due */
-    long long ka_sent;  /* when the unanswered one went out; 0: none */
-    unsigned ka_gen;    /* the connection ka_next belongs to */
+    bool sm; /* XEP-0198 as libstrophe offers it: only the console, which
+              * shows the stream as it is. Nothing else resumes a session
+              * (the outbox confirms by pings), and libstrophe then only
+              * answers the server's <r/>, after our </stream:stream> too;
+              * a receiver closing with unacked stanzas has them replayed
+              * into offline storage (Prosody) or bounced (ejabberd). */
+    long keepalive_ms; /* ping the server when online this often; 0: no */
+    long long ka_next; /* when the next keepalive ping is due */
+    long long ka_sent; /* when the unanswered one went out; 0: none */
+    unsigned ka_gen;   /* the connection ka_next belongs to */
     FILE *trace;
     /* every element sent (@dir "out") or received ("in"), secrets masked */
     void (*traffic)(void *arg, const char *dir, const char *xml);
