@@ -188,8 +188,10 @@ static void add_probe(struct outbox *ob, struct ob_ping *p,
     }
     bare = jid_bare(j);
     jid_free(j);
+    /* bare JIDs compare without case (jid_bare_equal()), but parsing
+     * each pair again would be quadratic in parses */
     for (size_t i = 0; i < p->nprobes; i++) {
-        if (jid_equal(p->probes[i], bare)) {
+        if (strcasecmp(p->probes[i], bare) == 0) {
             free(bare);
             return;
         }
