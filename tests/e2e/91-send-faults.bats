@@ -146,6 +146,24 @@ resent() {
     figure "server silent after the last message, -t 3: exit 75 after $ms ms, 2000 of 2500 confirmed"
 }
 
+@test "send: a recipient on another domain whose probe is never answered is 75, not 0" {
+    # the server answers our ping, but not the probe that follows a
+    # message to another domain (its id: the ping's and ".1"): until the
+    # probe is answered, a bounce from there may still come
+    hostile swallow --silent-after '<iq id="[0-9a-f]{24}\.1"'
+    measured env STANZA_PASSWORD=x stanza send --no-tls --server "127.0.0.1:$port" \
+        -j "alice@$XMPP_DOMAIN" -t 2 "bob@elsewhere.example" hi
+    [ "$rc" -eq 75 ]
+    grep -q '<iq id="[0-9a-f]*\.1" to="bob@elsewhere.example" type="get"><ping' \
+        "$BATS_TEST_TMPDIR/hostile.log"
+    [ "$(cat "$BATS_TEST_TMPDIR/m.err")" = "stanza send: timed out after 2.0 s: 1 of 1 message(s) not confirmed by the server — they may or may not have been delivered" ]
+    # the same server and a recipient on our own domain: no probe, the
+    # ping confirms
+    measured env STANZA_PASSWORD=x stanza send --no-tls --server "127.0.0.1:$port" \
+        -j "alice@$XMPP_DOMAIN" -t 2 "bob@$XMPP_DOMAIN" hi
+    [ "$rc" -eq 0 ] && [ ! -s "$BATS_TEST_TMPDIR/m.err" ]
+}
+
 @test "send: a connection that goes dead mid-batch (TLS, real server) is 75 within --timeout + 1 s" {
     fault_proxy p --to "$XMPP_PORT" --freeze-after 300000
     send_lines --server "127.0.0.1:$port" -t 3
