@@ -178,8 +178,9 @@ def payload(c, a):
         pass
 
 
-def login(c, a, tls):
-    """Accepts any login; binds. Returns once the client is online."""
+def secure(c, a, tls):
+    """TLS as --tls says (direct, starttls or none), up to the stream
+    header the client sends over it: the server's features come next."""
     if a.tls == 'direct':
         c.wrap(tls)
     c.read_until(b'<stream:stream[^>]*>')
@@ -190,6 +191,11 @@ def login(c, a, tls):
         c.send(b"<proceed xmlns='" + TLS_NS + b"'/>")
         c.wrap(tls)
         c.read_until(b'<stream:stream[^>]*>')
+
+
+def login(c, a, tls):
+    """Accepts any login; binds. Returns once the client is online."""
+    secure(c, a, tls)
     c.send(HEADER + b"<stream:features><mechanisms xmlns='" + SASL +
            b"'><mechanism>PLAIN</mechanism><mechanism>EXTERNAL"
            b"</mechanism></mechanisms></stream:features>")
@@ -211,16 +217,7 @@ def login(c, a, tls):
 
 def no_external(c, a, tls):
     """Offers PLAIN only, then waits for the client to go."""
-    if a.tls == 'direct':
-        c.wrap(tls)
-    c.read_until(b'<stream:stream[^>]*>')
-    if a.tls == 'starttls':
-        c.send(HEADER + b"<stream:features><starttls xmlns='" + TLS_NS +
-               b"'><required/></starttls></stream:features>")
-        c.read_until(b'<starttls[^>]*>')
-        c.send(b"<proceed xmlns='" + TLS_NS + b"'/>")
-        c.wrap(tls)
-        c.read_until(b'<stream:stream[^>]*>')
+    secure(c, a, tls)
     c.send(HEADER + b"<stream:features><mechanisms xmlns='" + SASL +
            b"'><mechanism>PLAIN</mechanism></mechanisms></stream:features>")
     while c.recv():
